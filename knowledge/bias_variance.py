@@ -1,0 +1,54 @@
+"""Bias and variance: which gaps are worth acting on, and the course's knobs for each."""
+from __future__ import annotations
+
+from .dsl import Diagnose, Recommend, Rule, all_of, diagnosed, ge, not_diagnosed, setting, times
+
+__all__ = ["RULES", "gap_problem", "BIAS_ACTIONS", "VARIANCE_ACTIONS"]
+
+BIAS_ACTIONS = ("bigger_model", "train_longer", "better_optimizer", "architecture_search", "reduce_regularization")
+VARIANCE_ACTIONS = ("more_data", "regularization", "data_augmentation", "architecture_search")
+
+
+def gap_problem(name: str, section: str, meaning: str) -> Rule:
+    """The diagnosis `name` when its gap is worth acting on: above `min_gap` and not small next to the largest gap."""
+    return Rule(
+        id=f"{name}.worth_acting_on" if name != "avoidable_bias" else "bias.worth_acting_on",
+        section=section,
+        title=f"{name.replace('_', ' ').capitalize()} is worth acting on",
+        when=all_of(ge(name, setting("min_gap")), ge(name, times("largest_gap", setting("secondary_gap_ratio")))),
+        then=(Diagnose(name, severity=name),),
+        because=(
+            f"{name.replace('_', ' ').capitalize()} {{{name}}} is at least {{setting:min_gap}} and at least "
+            "{setting:secondary_gap_ratio} of the largest gap {largest_gap}: " + meaning
+        ),
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    gap_problem("avoidable_bias", "Improving your model performance",
+                "the model does not yet fit the training set as well as it could."),
+    gap_problem("variance", "Improving your model performance",
+                "the model does not generalize from the training set to data it has not seen."),
+    Rule(
+        id="bias.actions",
+        section="Improving your model performance",
+        title="Knobs for avoidable bias",
+        when=diagnosed("avoidable_bias"),
+        then=tuple(Recommend(action, addresses=("avoidable_bias",)) for action in BIAS_ACTIONS),
+        because=(
+            "To cut avoidable bias {avoidable_bias}: train a bigger model, train longer or with a better optimizer "
+            "(Momentum, RMSprop, Adam), search architectures and hyperparameters, and reduce regularization."
+        ),
+    ),
+    Rule(
+        id="variance.actions",
+        section="Improving your model performance",
+        title="Knobs for variance",
+        when=all_of(diagnosed("variance"), not_diagnosed("train_dev_missing")),
+        then=tuple(Recommend(action, addresses=("variance",)) for action in VARIANCE_ACTIONS),
+        because=(
+            "To cut variance {variance}: get more training data, regularize (L2, dropout), augment the data, "
+            "and search architectures and hyperparameters."
+        ),
+    ),
+)

@@ -1,0 +1,130 @@
+"""What each diagnosis, action and value means: declared once here, used by listings, reports and ranking.
+
+Names are those of VOCABULARY.md (never renamed; new ones may be added).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["DiagnosisInfo", "ActionInfo", "DIAGNOSES", "ACTIONS", "FRACTION_VALUES", "VALUE_TITLES", "STAGES"]
+
+Kind = Literal["target", "problem", "caveat"]
+
+STAGES: tuple[str, ...] = ("target", "train", "dev", "test", "real world")
+"""The orthogonalization chain: place the target, then fit train, dev, test, and the real world."""
+
+
+@dataclass(frozen=True)
+class DiagnosisInfo:
+    name: str
+    kind: Kind
+    stage: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ActionInfo:
+    name: str
+    title: str
+    description: str
+
+
+def _diagnoses(*items: DiagnosisInfo) -> dict[str, DiagnosisInfo]:
+    return {item.name: item for item in items}
+
+
+def _actions(*items: ActionInfo) -> dict[str, ActionInfo]:
+    return {item.name: item for item in items}
+
+
+DIAGNOSES = _diagnoses(
+    DiagnosisInfo("metric_mismatch", "target", "target", "Metric mismatch",
+                  "The metric and dev set rank models differently from users: the target is in the wrong place."),
+    DiagnosisInfo("real_world_mismatch", "target", "real world", "Real-world mismatch",
+                  "Good on dev/test but not in the real world: the dev/test set or the metric does not reflect the application."),
+    DiagnosisInfo("no_single_metric", "target", "target", "No single-number metric",
+                  "Several metrics are tracked with none to optimize: comparing models is slow and ambiguous."),
+    DiagnosisInfo("dev_test_distribution_mismatch", "target", "target", "Dev and test differ",
+                  "Dev and test come from different distributions: the team aims at one target and is scored on another."),
+    DiagnosisInfo("avoidable_bias", "problem", "train", "Avoidable bias",
+                  "The model does not fit the training set as well as the Bayes proxy says it could."),
+    DiagnosisInfo("variance", "problem", "dev", "Variance",
+                  "The model fits the training data much better than data it has not seen."),
+    DiagnosisInfo("data_mismatch", "problem", "dev", "Data mismatch",
+                  "The model generalizes within the training distribution but not to the dev distribution."),
+    DiagnosisInfo("dev_set_overfitting", "problem", "test", "Dev-set overfitting",
+                  "Test error is well above dev error: the team has tuned to the dev set."),
+    DiagnosisInfo("undertrained", "problem", "train", "Undertrained",
+                  "The training curve was still improving when training stopped."),
+    DiagnosisInfo("outdated_split", "problem", "target", "Outdated split",
+                  "The train/dev/test split does not suit the amount of data."),
+    DiagnosisInfo("dev_set_too_small", "problem", "target", "Dev set too small",
+                  "The dev set cannot separate the differences that matter."),
+    DiagnosisInfo("label_noise_significant", "problem", "dev", "Label noise",
+                  "Mislabeled examples are a large share of the dev error."),
+    DiagnosisInfo("near_human_level", "caveat", "train", "Near human level",
+                  "Training error is at or below the human level: the avoidable-bias estimate is unreliable and progress slows."),
+    DiagnosisInfo("train_dev_missing", "caveat", "dev", "Train-dev set missing",
+                  "Train and dev data differ and there is no train-dev error: variance and data mismatch cannot be told apart."),
+    DiagnosisInfo("gap_not_significant", "caveat", "dev", "Gap not significant",
+                  "A gap is within the statistical noise of the set sizes."),
+)
+
+ACTIONS = _actions(
+    ActionInfo("bigger_model", "Train a bigger model", "More layers or units, so the model can fit the training set."),
+    ActionInfo("train_longer", "Train longer", "More iterations of the optimizer, until the training error stops falling."),
+    ActionInfo("better_optimizer", "Use a better optimizer", "Momentum, RMSprop or Adam, and a tuned learning rate."),
+    ActionInfo("architecture_search", "Search architectures and hyperparameters", "Another network architecture or hyperparameters (activation functions, hidden units, layers)."),
+    ActionInfo("reduce_regularization", "Reduce regularization", "Less L2 or dropout, which hold back the fit on the training set."),
+    ActionInfo("build_quick_baseline", "Build a quick baseline", "Set up dev/test sets and a metric, build a first system quickly, then iterate."),
+    ActionInfo("more_data", "Get more training data", "More examples from the training distribution."),
+    ActionInfo("regularization", "Regularize", "L2, dropout or other regularization."),
+    ActionInfo("data_augmentation", "Augment the data", "Label-preserving transformations of the training examples."),
+    ActionInfo("early_stopping", "Stop training early", "Keep the weights from the epoch with the lowest dev error."),
+    ActionInfo("get_human_labels", "Get labels from humans", "While the model is worse than people, people can label more data."),
+    ActionInfo("error_analysis", "Carry out error analysis", "Examine misclassified dev examples by hand, and tally their causes."),
+    ActionInfo("collect_target_like_data", "Collect data like the target", "More training data similar to the dev/test distribution."),
+    ActionInfo("add_target_data_to_train", "Add target data to training", "Move part of the target-distribution data into the training set."),
+    ActionInfo("artificial_data_synthesis", "Synthesize target-like data", "Convert training data toward the dev/test distribution (e.g. add car noise to clean audio)."),
+    ActionInfo("create_train_dev_set", "Create a train-dev set", "Hold out a random slice of the training set and measure its error."),
+    ActionInfo("bigger_dev_set", "Get a bigger dev set", "More dev examples, so the dev error stops being overfit and measures finer differences."),
+    ActionInfo("change_metric", "Change the metric", "Define a metric that captures what users care about."),
+    ActionInfo("weight_metric", "Weight the error metric", "Weight errors by how much they matter (e.g. 10x for the worst class)."),
+    ActionInfo("change_dev_test_set", "Change the dev/test set", "Make dev/test reflect the data expected in the future and important to do well on."),
+    ActionInfo("same_distribution_dev_test", "Draw dev and test from one distribution", "Shuffle the target data, then split it into dev and test."),
+    ActionInfo("rebalance_split", "Rebalance the split", "Resize train/dev/test for the amount of data you have."),
+    ActionInfo("single_number_metric", "Adopt a single-number metric", "Combine the metrics into one number (e.g. F1 for precision and recall)."),
+    ActionInfo("optimizing_satisficing", "Use an optimizing metric and satisficing bounds", "Optimize one metric subject to thresholds on the others."),
+    ActionInfo("focus_error_category", "Work on an error category", "Improve the model on one category of errors."),
+    ActionInfo("fix_mislabeled_dev_test", "Fix mislabeled dev/test examples", "Correct labels in dev and test together, so they stay one distribution."),
+    ActionInfo("transfer_learning", "Use transfer learning", "Pre-train on task A, fine-tune on task B."),
+    ActionInfo("multi_task_learning", "Use multi-task learning", "One network learns the tasks together."),
+    ActionInfo("separate_models", "Train separate models", "One model per task."),
+    ActionInfo("end_to_end", "Learn end to end", "One model maps x directly to y."),
+    ActionInfo("pipeline", "Use a pipeline", "Break the mapping into simpler stages, each learned or engineered on its own."),
+)
+
+FRACTION_VALUES: frozenset[str] = frozenset({
+    "human_error", "bayes_error", "train_error", "train_dev_error", "dev_error", "test_error",
+    "precision", "recall", "accuracy", "f1",
+    "bayes_proxy", "avoidable_bias", "variance", "data_mismatch", "dev_set_overfitting", "largest_gap",
+    "mislabeled_share",
+})
+"""Values shown as percentages in explanations."""
+
+VALUE_TITLES: dict[str, str] = {
+    "human_error": "human-level error",
+    "bayes_error": "Bayes error",
+    "train_error": "training error",
+    "train_dev_error": "train-dev error",
+    "dev_error": "dev error",
+    "test_error": "test error",
+    "bayes_proxy": "Bayes proxy",
+    "avoidable_bias": "avoidable bias",
+    "variance": "variance",
+    "data_mismatch": "data mismatch",
+    "dev_set_overfitting": "dev-set overfitting",
+    "largest_gap": "largest gap",
+}

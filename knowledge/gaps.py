@@ -1,0 +1,78 @@
+"""The error ladder: Bayes proxy -> train -> train-dev -> dev -> test, and the gap between each step."""
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from .dsl import Rule, Value, absent, all_of, any_of, known
+
+__all__ = ["RULES", "GAPS", "gap"]
+
+GAPS: tuple[str, ...] = ("avoidable_bias", "variance", "data_mismatch", "dev_set_overfitting")
+"""The four gaps of the course, in the order of the chain (train, dev, test)."""
+
+
+def gap(higher: str, lower: str) -> Callable[[Mapping[str, Any]], float]:
+    """The gap `higher - lower`, rounded to 12 decimals so that 8% - 1% reads 7%, not 6.999...%."""
+
+    def compute(facts: Mapping[str, Any]) -> float:
+        return round(facts[higher] - facts[lower], 12)
+
+    compute.__name__ = f"{higher}_minus_{lower}"
+    return compute
+
+
+def _largest(facts: Mapping[str, Any]) -> float:
+    return max(facts[name] for name in GAPS if facts.get(name) is not None)
+
+
+def _gap_rule(rule_id: str, section: str, name: str, higher: str, lower: str, when: Any, because: str) -> Rule:
+    return Rule(
+        id=rule_id,
+        section=section,
+        title=f"{name.replace('_', ' ')} = {higher.replace('_', ' ')} - {lower.replace('_', ' ')}",
+        when=when,
+        then=(Value(name, gap(higher, lower), (higher, lower)),),
+        because=because,
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    _gap_rule(
+        "gaps.avoidable_bias", "Avoidable bias", "avoidable_bias", "train_error", "bayes_proxy",
+        all_of(known("train_error"), known("bayes_proxy")),
+        "Training error {train_error} - Bayes proxy {bayes_proxy} = avoidable bias {avoidable_bias}.",
+    ),
+    _gap_rule(
+        "gaps.variance_train_dev", "Bias and Variance with mismatched data distributions", "variance",
+        "train_dev_error", "train_error",
+        all_of(known("train_dev_error"), known("train_error")),
+        "Train-dev error {train_dev_error} - training error {train_error} = variance {variance} "
+        "(the train-dev set shares the training distribution, so this gap is variance alone).",
+    ),
+    _gap_rule(
+        "gaps.variance_dev", "Avoidable bias", "variance", "dev_error", "train_error",
+        all_of(absent("train_dev_error"), known("dev_error"), known("train_error")),
+        "Dev error {dev_error} - training error {train_error} = variance {variance} "
+        "(with no train-dev error, the whole train-to-dev gap counts as variance).",
+    ),
+    _gap_rule(
+        "gaps.data_mismatch", "Bias and Variance with mismatched data distributions", "data_mismatch",
+        "dev_error", "train_dev_error",
+        all_of(known("dev_error"), known("train_dev_error")),
+        "Dev error {dev_error} - train-dev error {train_dev_error} = data mismatch {data_mismatch}.",
+    ),
+    _gap_rule(
+        "gaps.dev_set_overfitting", "Bias and Variance with mismatched data distributions", "dev_set_overfitting",
+        "test_error", "dev_error",
+        all_of(known("test_error"), known("dev_error")),
+        "Test error {test_error} - dev error {dev_error} = dev-set overfitting {dev_set_overfitting}.",
+    ),
+    Rule(
+        id="gaps.largest",
+        section="Understanding human-level performance",
+        title="The largest gap",
+        when=any_of(*(known(name) for name in GAPS)),
+        then=(Value("largest_gap", _largest, GAPS),),
+        because="The largest gap is {largest_gap}: the biggest gap is where effort pays most.",
+    ),
+)
