@@ -1,0 +1,137 @@
+"""Compile the knowledge base: check it, stratify it, and translate its conditions into durable_rules JSON.
+
+Stratification is how we keep "no premature negation" without truth maintenance: a rule that reads a
+derived field (positively or through `absent`/`not_diagnosed`) runs in a later stratum than every rule
+that can conclude that field. The engine asserts one snapshot fact per stratum, so a rule only ever sees
+a stage that is complete. A cycle in the rule dependency graph is rejected here, at compile time.
+
+This module builds plain data; it never imports durable_rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import networkx as nx
+
+from mlstrategy.knowledge.dsl import (
+    AllOf, Absent, AnyOf, Compare, Const, Fact, Known, Plus, Rule, Setting, Times,
+)
+
+__all__ = ["CompiledKnowledge", "KnowledgeError", "compile_knowledge", "condition_json", "dependency_graph"]
+
+_OPS = {">": "$gt", ">=": "$gte", "<": "$lt", "<=": "$lte", "!=": "$neq"}
+
+
+class KnowledgeError(ValueError):
+    """The knowledge base is inconsistent (duplicate ids, a cycle, a field concluded as two kinds)."""
+
+
+@dataclass(frozen=True)
+class CompiledKnowledge:
+    """The rules, their strata and their durable_rules definitions (without actions)."""
+
+    rules: tuple[Rule, ...]
+    strata: dict[str, int]
+    producers: dict[str, tuple[str, ...]]
+    definitions: dict[str, dict[str, Any]]
+
+    @property
+    def depth(self) -> int:
+        return 1 + max(self.strata.values(), default=-1)
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})
+
+
+def _operand_json(operand: Any) -> Any:
+    if isinstance(operand, Const):
+        return operand.value
+    if isinstance(operand, (Fact, Setting)):
+        return {"$m": operand.field}
+    if isinstance(operand, (Times, Plus)):
+        key = "$mul" if isinstance(operand, Times) else "$add"
+        return {key: {"$l": _operand_json(operand.left), "$r": _operand_json(operand.right)}}
+    raise KnowledgeError(f"unknown operand {operand!r}")
+
+
+def condition_json(condition: Any) -> dict[str, Any]:
+    """The durable_rules JSON of one condition (evaluated by the engine, never by a Python callback)."""
+    if isinstance(condition, Compare):
+        right = _operand_json(condition.right)
+        if condition.op == "==":
+            return {condition.left.field: right}
+        return {_OPS[condition.op]: {condition.left.field: right}}
+    if isinstance(condition, Known):
+        return {"$ex": {condition.ref.field: 1}}
+    if isinstance(condition, Absent):
+        return {"$nex": {condition.ref.field: 1}}
+    if isinstance(condition, AllOf):
+        return {"$and": [condition_json(part) for part in condition.parts]}
+    if isinstance(condition, AnyOf):
+        return {"$or": [condition_json(part) for part in condition.parts]}
+    raise KnowledgeError(f"unknown condition {condition!r}")
+
+
+def dependency_graph(rules: Iterable[Rule]) -> nx.DiGraph:
+    """Rule -> rule edges: the first concludes a field the second reads."""
+    rules = tuple(rules)
+    producers: dict[str, list[str]] = {}
+    for rule in rules:
+        for field in rule.concludes():
+            producers.setdefault(field, []).append(rule.id)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(rule.id for rule in rules)
+    for rule in rules:
+        for field in rule.reads():
+            for producer in producers.get(field, ()):
+                graph.add_edge(producer, rule.id, field=field)
+    return graph
+
+
+def _check(rules: tuple[Rule, ...]) -> None:
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise KnowledgeError(f"rule id {rule.id!r} is defined twice")
+        seen.add(rule.id)
+        if len(set(rule.concludes())) != len(rule.concludes()):
+            raise KnowledgeError(f"rule {rule.id} concludes the same field twice")
+
+
+def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
+    """Check and stratify the rules, and build one durable_rules definition per rule.
+
+    The definition of rule R in stratum s matches the stratum-s snapshot fact (`t == "s<s>"`) and R's
+    conditions on that same fact: one fact per pattern, so no joins at all (DURABLE_RULES_NOTES.md).
+    """
+    rules = tuple(sorted(rules, key=lambda rule: rule.id))  # definition order never matters
+    _check(rules)
+    graph = dependency_graph(rules)
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        path = " -> ".join(f"{a} ({graph.edges[a, b]['field']})" for a, b in cycle)
+        raise KnowledgeError(f"the rules depend on each other in a cycle: {path} -> {cycle[0][0]}")
+    strata: dict[str, int] = {}
+    for rule_id in nx.topological_sort(graph):
+        strata[rule_id] = 1 + max((strata[p] for p in graph.predecessors(rule_id)), default=-1)
+    producers: dict[str, list[str]] = {}
+    for rule in rules:
+        for field in rule.concludes():
+            producers.setdefault(field, []).append(rule.id)
+    definitions = {
+        rule.id: {"all": [{"m": {"$and": [{"t": f"s{strata[rule.id]}"}, condition_json(rule.when)]}}]}
+        for rule in rules
+    }
+    return CompiledKnowledge(
+        rules=rules,
+        strata=strata,
+        producers={field: tuple(ids) for field, ids in producers.items()},
+        definitions=definitions,
+    )

@@ -1,0 +1,287 @@
+"""The forward-chaining engine: the knowledge base on a private durable_rules host, one session per consultation.
+
+This is the only module that imports durable_rules. Every quirk measured in DURABLE_RULES_NOTES.md is
+handled here, once:
+- a private `Host` with its background timer threads disabled, built from our own JSON definitions
+  (durable.lang's module-global registry is never used, so nothing can be "already registered");
+- one session id per consultation, its state deleted in a `finally`, and a lock so that at most one
+  session is live per host (no 32-bit sid collisions, no 1,024-session limit);
+- facts encoded by us, never with an exponent lacking a decimal point (`1e-07` crashes the C parser),
+  each with a unique `id`, each matching only rules of its own stratum (so never the state fact);
+- a rule whose condition has an `any_of` fires once per satisfied branch; we keep the first firing only;
+- exceptions inside actions are caught by our wrapper and raised to the caller with the rule id
+  (durable_rules would swallow them into the session state).
+Provenance is recorded here for every firing: the rule id, the fields it read with their values, and
+what it concluded.
+"""
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import durable_rules_engine
+from durable import engine as _durable
+
+from mlstrategy.knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value
+
+from .compile import CompiledKnowledge, compile_knowledge
+
+__all__ = ["Engine", "Trace", "Firing", "Concluded", "EngineError", "RuleError", "encode_fact"]
+
+_RULESET = "mlstrategy"
+
+
+class EngineError(RuntimeError):
+    """The rule engine failed in a way that is not the user's input (a bug or an engine fault)."""
+
+
+class RuleError(EngineError):
+    """A rule's conclusion raised: names the rule so the knowledge base can be fixed."""
+
+    def __init__(self, rule_id: str, error: BaseException) -> None:
+        super().__init__(f"rule {rule_id} failed: {type(error).__name__}: {error}")
+        self.rule_id = rule_id
+        self.error = error
+
+
+@dataclass(frozen=True)
+class Concluded:
+    """One conclusion of one firing: a value, a diagnosis (with its severity), an action or a question."""
+
+    kind: str  # "value" | "diagnosis" | "action" | "missing"
+    name: str
+    field: str
+    value: Any = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Firing:
+    """The record of one rule firing: what it read (with values) and what it concluded."""
+
+    rule: str
+    stratum: int
+    reads: Mapping[str, Any]
+    settings: Mapping[str, Any]
+    concluded: tuple[Concluded, ...]
+
+
+@dataclass
+class Trace:
+    """Everything one consultation produced: the final facts, the firings and each stratum's snapshot."""
+
+    inputs: dict[str, Any]
+    settings: dict[str, Any]
+    facts: dict[str, Any] = field(default_factory=dict)
+    firings: list[Firing] = field(default_factory=list)
+    snapshots: list[dict[str, Any]] = field(default_factory=list)
+
+    def concluded(self, kind: str) -> dict[str, list[tuple[Firing, Concluded]]]:
+        """Conclusions of one kind by name, each with the firing that made it, in firing order."""
+        found: dict[str, list[tuple[Firing, Concluded]]] = {}
+        for firing in self.firings:
+            for item in firing.concluded:
+                if item.kind == kind:
+                    found.setdefault(item.name, []).append((firing, item))
+        return found
+
+
+# ---------------------------------------------------------------- fact encoding
+def _number(value: float) -> str:
+    text = repr(float(value))
+    if "e" in text and "." not in text.split("e")[0]:  # '1e-07' -> '1.0e-07' (the C parser rejects the former)
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}.0e{exponent}"
+    return text
+
+
+def encode_fact(fields: Mapping[str, Any]) -> str:
+    """JSON for a flat engine fact: scalars only, numbers always with a decimal point in the mantissa."""
+    parts = []
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, int):
+            text = str(value)
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise EngineError(f"field {key!r} is not finite ({value}); validation should have stopped it")
+            text = _number(value)
+        elif isinstance(value, str):
+            text = json.dumps(value, ensure_ascii=False)
+        else:
+            raise EngineError(f"field {key!r} is not a scalar: {type(value).__name__}")
+        parts.append(f"{json.dumps(key, ensure_ascii=False)}:{text}")
+    return "{" + ",".join(parts) + "}"
+
+
+def engine_fields(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The scalar view of the facts the engine matches on: collections become their size (a presence marker)."""
+    out: dict[str, Any] = {}
+    for key, value in facts.items():
+        if value is None:
+            continue
+        if isinstance(value, (dict, list, tuple)):
+            out[key] = len(value)
+        else:
+            out[key] = value
+    return out
+
+
+# ---------------------------------------------------------------- the host
+class _PrivateHost(_durable.Host):
+    """A durable_rules host with no background dispatch threads (they crashed under threads; we run inline)."""
+
+    def _run(self) -> None:  # noqa: D401 - replaces the timer-thread loop
+        return None
+
+
+class _Session:
+    def __init__(self, sid: str, facts: dict[str, Any], settings: dict[str, Any]) -> None:
+        self.sid = sid
+        self.trace = Trace(inputs=dict(facts), settings=dict(settings), facts={**facts, **settings})
+        self.stratum = 0
+        self.pending: dict[str, tuple[str, Any]] = {}
+        self.error: RuleError | None = None
+        self.fired: set[str] = set()
+
+
+class Engine:
+    """A compiled knowledge base on its own durable_rules host; `consult` is thread-safe.
+
+    >>> from mlstrategy.knowledge import RULES
+    >>> trace = Engine(RULES).consult({"human_error": 0.01, "train_error": 0.08, "dev_error": 0.1}, {})
+    >>> trace.facts["avoidable_bias"]
+    0.07
+    """
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.knowledge: CompiledKnowledge = compile_knowledge(rules)
+        self._lock = threading.Lock()
+        self._serial = itertools.count(1)
+        self._session: _Session | None = None
+        definitions = copy.deepcopy(self.knowledge.definitions)
+        for rule_id, definition in definitions.items():
+            definition["run"] = self._action(rule_id)
+        self._host = _PrivateHost({_RULESET: definitions})
+        self._ruleset = self._host.get_ruleset(_RULESET)
+        self._by_stratum: dict[int, list[str]] = {}
+        for rule_id, stratum in self.knowledge.strata.items():
+            self._by_stratum.setdefault(stratum, []).append(rule_id)
+
+    # ------------------------------------------------------------ consultation
+    def consult(self, inputs: Mapping[str, Any], settings: Mapping[str, Any]) -> Trace:
+        """Run the knowledge base to a fixpoint over the given facts (full values) and settings fields."""
+        with self._lock:
+            session = _Session(str(next(self._serial)), dict(inputs), dict(settings))
+            self._session = session
+            created = False
+            try:
+                for stratum in range(self.knowledge.depth):
+                    session.stratum = stratum
+                    snapshot = engine_fields(session.trace.facts)
+                    session.trace.snapshots.append(snapshot)
+                    created |= self._assert(snapshot, session.sid, stratum)
+                    if session.error is not None:
+                        raise session.error
+                    self._merge(session)
+            finally:
+                self._session = None
+                if created:
+                    self._delete(session.sid)
+        return session.trace
+
+    def _assert(self, snapshot: Mapping[str, Any], sid: str, stratum: int) -> bool:
+        """Assert one stratum's snapshot and run the actions it triggers; False when no rule matched it."""
+        text = encode_fact({"sid": sid, "id": f"s{stratum}", "t": f"s{stratum}", **snapshot})
+        handle = self._ruleset._handle
+        try:
+            code, state = durable_rules_engine.assert_fact(handle, text)
+        except Exception as error:  # the C core reports its error codes as exceptions
+            raise EngineError(f"the rule engine rejected the stratum-{stratum} fact: {error}") from error
+        if code == 1:  # no rule of this stratum matched: nothing to do
+            return False
+        if code == 2:
+            raise EngineError(f"the rule engine saw the stratum-{stratum} fact twice (session {sid})")
+        errors: list[Any] = []
+        self._ruleset.do_actions(state if code != 3 else 0, lambda error, _: errors.append(error) if error else None)
+        if errors:
+            raise EngineError(f"the rule engine failed while running actions: {errors[0]}")
+        return True
+
+    def _delete(self, sid: str) -> None:
+        try:
+            self._ruleset.delete_state(sid)
+        except Exception as error:  # pragma: no cover - a fault of the engine itself
+            raise EngineError(f"the rule engine could not delete session {sid}: {error}") from error
+
+    # ------------------------------------------------------------ actions
+    def _action(self, rule_id: str):
+        def run(closure: Any) -> None:
+            self._fire(rule_id)
+
+        run.__name__ = f"fire_{rule_id.replace('.', '_')}"
+        return run
+
+    def _fire(self, rule_id: str) -> None:
+        session = self._session
+        if session is None or rule_id in session.fired:
+            # durable_rules fires a rule once per satisfied branch of an `$or`; a rule concludes once per consultation
+            return
+        session.fired.add(rule_id)
+        try:
+            rule = self.knowledge.rule(rule_id)
+            facts = session.trace.facts
+            concluded = tuple(self._conclude(rule, facts))
+            for item in concluded:
+                self._stage(session, rule_id, item)
+            session.trace.firings.append(Firing(
+                rule=rule_id,
+                stratum=session.stratum,
+                reads={name: facts[name] for name in rule.reads() if facts.get(name) is not None},
+                settings={name: facts.get(f"setting:{name}") for name in rule.settings()},
+                concluded=concluded,
+            ))
+        except RuleError as error:
+            session.error = session.error or error
+        except Exception as error:  # raised to the caller after the stratum, with the rule id
+            session.error = session.error or RuleError(rule_id, error)
+
+    @staticmethod
+    def _conclude(rule: Rule, facts: Mapping[str, Any]) -> Iterable[Concluded]:
+        for conclusion in rule.then:
+            if isinstance(conclusion, Value):
+                yield Concluded("value", conclusion.name, conclusion.field, conclusion.compute(facts))
+            elif isinstance(conclusion, Diagnose):
+                severity = facts.get(conclusion.severity) if conclusion.severity else None
+                yield Concluded("diagnosis", conclusion.name, conclusion.field, severity)
+            elif isinstance(conclusion, Recommend):
+                params = dict(conclusion.params(facts)) if conclusion.params else {}
+                yield Concluded("action", conclusion.action, conclusion.field, True, params)
+            elif isinstance(conclusion, Ask):
+                yield Concluded("missing", conclusion.name, conclusion.field, conclusion.why)
+
+    @staticmethod
+    def _stage(session: _Session, rule_id: str, item: Concluded) -> None:
+        marker = item.value if item.kind == "value" else (item.value if item.kind == "diagnosis" and item.value is not None else True)
+        if item.kind == "value":
+            earlier = session.pending.get(item.field) or (
+                ("input", session.trace.facts[item.field]) if item.field in session.trace.facts else None
+            )
+            if earlier is not None and earlier[1] != item.value:
+                raise RuleError(rule_id, ValueError(
+                    f"value {item.name} = {item.value!r} conflicts with {earlier[1]!r} from {earlier[0]}"))
+        session.pending.setdefault(item.field, (rule_id, marker))
+
+    @staticmethod
+    def _merge(session: _Session) -> None:
+        for name, (_, value) in session.pending.items():
+            session.trace.facts.setdefault(name, value)
+        session.pending.clear()

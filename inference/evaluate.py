@@ -1,0 +1,116 @@
+"""A plain-Python evaluator of the rule language: the engine's semantics, written out for why_not.
+
+It answers "which condition failed, with which values". A property test checks that it agrees with
+the engine on every rule and situation it generates.
+"""
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from mlstrategy.knowledge.dsl import AllOf, Absent, AnyOf, Compare, Const, Fact, Known, Plus, Setting, Times
+
+from .formatting import field_title, format_value
+
+__all__ = ["holds", "failures", "describe", "Failure", "operand_value"]
+
+_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One condition that does not hold, described with the actual values."""
+
+    condition: str
+    fields: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return self.condition
+
+
+def operand_value(operand: Any, facts: Mapping[str, Any]) -> Any:
+    """The value of an operand in a snapshot (None when a field it needs is absent)."""
+    if isinstance(operand, Const):
+        return operand.value
+    if isinstance(operand, (Fact, Setting)):
+        return facts.get(operand.field)
+    left, right = operand_value(operand.left, facts), operand_value(operand.right, facts)
+    if left is None or right is None:
+        return None
+    return left * right if isinstance(operand, Times) else left + right
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    numbers = (int, float)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool)
+    if isinstance(a, numbers) and isinstance(b, numbers):
+        return True
+    return type(a) is type(b)
+
+
+def holds(condition: Any, facts: Mapping[str, Any]) -> bool:
+    """Whether a condition holds in a snapshot, with the engine's semantics (an absent field fails a comparison)."""
+    if isinstance(condition, Compare):
+        left, right = operand_value(condition.left, facts), operand_value(condition.right, facts)
+        if left is None or right is None or not _same_kind(left, right):
+            return False
+        return bool(_COMPARE[condition.op](left, right))
+    if isinstance(condition, Known):
+        return facts.get(condition.ref.field) is not None
+    if isinstance(condition, Absent):
+        return facts.get(condition.ref.field) is None
+    if isinstance(condition, AllOf):
+        return all(holds(part, facts) for part in condition.parts)
+    if isinstance(condition, AnyOf):
+        return any(holds(part, facts) for part in condition.parts)
+    raise TypeError(f"unknown condition {condition!r}")
+
+
+def _operand_text(operand: Any, facts: Mapping[str, Any]) -> str:
+    if isinstance(operand, Const):
+        return format_value("", operand.value)
+    if isinstance(operand, Setting):
+        return f"setting {operand.name} ({format_value(operand.name, facts.get(operand.field))})"
+    if isinstance(operand, Fact):
+        return f"{field_title(operand.field)} ({format_value(operand.field, facts.get(operand.field))})"
+    sign = "x" if isinstance(operand, Times) else "+"
+    inner = f"{_operand_text(operand.left, facts)} {sign} {_operand_text(operand.right, facts)}"
+    value = operand_value(operand, facts)
+    unit_field = operand.left.field if isinstance(operand.left, Fact) else ""
+    return inner + (f" = {format_value(unit_field, value)}" if value is not None else "")
+
+
+def describe(condition: Any, facts: Mapping[str, Any]) -> str:
+    """A condition in words with the actual values, e.g. 'variance (2%) >= setting min_gap (0.1%)'."""
+    if isinstance(condition, Compare):
+        return f"{_operand_text(condition.left, facts)} {condition.op} {_operand_text(condition.right, facts)}"
+    if isinstance(condition, Known):
+        return f"{field_title(condition.ref.field)} is known"
+    if isinstance(condition, Absent):
+        return f"{field_title(condition.ref.field)} is absent"
+    joiner = " and " if isinstance(condition, AllOf) else " or "
+    return "(" + joiner.join(describe(part, facts) for part in condition.parts) + ")"
+
+
+def _why_false(condition: Any, facts: Mapping[str, Any]) -> str:
+    if isinstance(condition, Compare):
+        missing = [f for f in condition.fields() if facts.get(f) is None]
+        if missing:
+            return f"{', '.join(field_title(f) for f in missing)} unknown"
+    if isinstance(condition, Absent):
+        return f"it is {format_value(condition.ref.field, facts.get(condition.ref.field))}"
+    if isinstance(condition, Known):
+        return "not given and not concluded"
+    return "false"
+
+
+def failures(condition: Any, facts: Mapping[str, Any]) -> list[Failure]:
+    """Every failed atom of a condition (all failed parts of an all_of; an any_of fails as one)."""
+    if holds(condition, facts):
+        return []
+    if isinstance(condition, AllOf):
+        return [failure for part in condition.parts for failure in failures(part, facts)]
+    text = f"{describe(condition, facts)}: {_why_false(condition, facts)}"
+    return [Failure(text, tuple(dict.fromkeys(condition.fields())))]

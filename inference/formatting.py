@@ -1,0 +1,44 @@
+"""How numbers and names read in explanations: fractions as percentages, fields by their plain names."""
+from __future__ import annotations
+
+from typing import Any
+
+from mlstrategy.knowledge.catalog import FRACTION_VALUES, VALUE_TITLES
+
+__all__ = ["format_value", "field_title", "percent"]
+
+
+def percent(value: float) -> str:
+    """0.07 -> '7%', 0.075 -> '7.5%', 0.0005 -> '0.05%'."""
+    text = f"{value * 100:.4f}".rstrip("0").rstrip(".")
+    return f"{'0' if text in ('-0', '') else text}%"
+
+
+def _is_fraction(name: str) -> bool:
+    base = name.split(":", 1)[0] if not name.startswith("diagnosis:") else name.split(":", 1)[1]
+    return base in FRACTION_VALUES or base.endswith("_error") or base.startswith("ceiling")
+
+
+def format_value(name: str, value: Any) -> str:
+    """A value as a person reads it: error levels and gaps as percentages, dicts as `k=v` lists."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)) and _is_fraction(name) and not isinstance(value, bool):
+        return percent(float(value))
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {format_value(name, item)}" for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return f"{len(value)} items"
+    return str(value)
+
+
+def field_title(field: str) -> str:
+    """'train_error' -> 'training error', 'diagnosis:variance' -> 'diagnosis variance', 'setting:min_gap' -> 'setting min_gap'."""
+    if ":" in field:
+        kind, name = field.split(":", 1)
+        return f"{kind} {name}"
+    return VALUE_TITLES.get(field, field.replace("_", " "))
