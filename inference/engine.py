@@ -58,6 +58,7 @@ class Concluded:
     field: str
     value: Any = None
     params: Mapping[str, Any] = field(default_factory=dict)
+    addresses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -264,9 +265,9 @@ class Engine:
                 yield Concluded("diagnosis", conclusion.name, conclusion.field, severity)
             elif isinstance(conclusion, Recommend):
                 params = dict(conclusion.params(facts)) if conclusion.params else {}
-                yield Concluded("action", conclusion.action, conclusion.field, True, params)
+                yield Concluded("action", conclusion.action, conclusion.field, True, params, conclusion.addresses)
             elif isinstance(conclusion, Ask):
-                yield Concluded("missing", conclusion.name, conclusion.field, conclusion.why)
+                yield Concluded("missing", conclusion.name, conclusion.field, (conclusion.why, conclusion.rank))
 
     @staticmethod
     def _stage(session: _Session, rule_id: str, item: Concluded) -> None:

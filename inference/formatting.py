@@ -14,9 +14,13 @@ def percent(value: float) -> str:
     return f"{'0' if text in ('-0', '') else text}%"
 
 
+_WRAPPERS = ("diagnosis", "setting", "value", "input", "action", "missing")
+
+
 def _is_fraction(name: str) -> bool:
-    base = name.split(":", 1)[0] if not name.startswith("diagnosis:") else name.split(":", 1)[1]
-    return base in FRACTION_VALUES or base.endswith("_error") or base.startswith("ceiling")
+    prefix, _, rest = name.partition(":")
+    base = rest if rest and prefix in _WRAPPERS else prefix  # 'setting:min_gap' -> min_gap; 'ceiling:dogs' -> ceiling
+    return base in FRACTION_VALUES or base.endswith("_error") or base == "ceiling"
 
 
 def format_value(name: str, value: Any) -> str:

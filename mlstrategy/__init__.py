@@ -1,0 +1,24 @@
+"""mlstrategy: an expert system for ML strategy.
+
+State what you know about your ML project; get ranked diagnoses and an ordered action plan, each
+item explained back to the facts that caused it.
+
+>>> import mlstrategy as mls
+>>> mls.advise(human_error=0.01, train_error=0.08, dev_error=0.10).primary_problem
+'avoidable_bias'
+"""
+from __future__ import annotations
+
+from .facts import Situation
+from .settings import Settings
+from .advice import Action, Advice, Diagnosis, MissingFact, Reason
+from .consult import advise, rules
+from .inference.engine import EngineError, RuleError
+from .inference.explain import Explanation, UnknownName, WhyNot
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "advise", "rules", "Situation", "Settings", "Advice", "Diagnosis", "Action", "Reason", "MissingFact",
+    "Explanation", "WhyNot", "EngineError", "RuleError", "UnknownName", "__version__",
+]

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Mapping
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .facts import Fraction, check_keys
+from .knowledge.dsl import setting_field
 
 __all__ = ["Settings"]
 
@@ -58,8 +59,8 @@ class Settings(BaseModel):
         return cls.model_validate(value)
 
     def as_fields(self) -> dict[str, float]:
-        """The settings as engine-fact fields, each prefixed `setting_` so it never collides with a fact."""
-        return {f"setting_{name}": value for name, value in self.model_dump().items()}
+        """The settings as engine-fact fields, each prefixed `setting:` so it never collides with a fact."""
+        return {setting_field(name): value for name, value in self.model_dump().items()}
 
 
 DEFAULT_SETTINGS = Settings()

@@ -1,0 +1,113 @@
+"""From the facts a consultation concluded to advice: ranked diagnoses, an ordered plan, ranked questions.
+
+Ranking follows orthogonalization: target problems first (place the target before aiming at it), then
+the gap problems by size, caveats last (they qualify the advice and are never the primary problem).
+Actions are de-duplicated (one action, all its reasons) and ordered by the best-ranked diagnosis they
+address, then by the order the course lists them in.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from mlstrategy.knowledge.catalog import DIAGNOSES, STAGES
+
+from .engine import Concluded, Firing, Trace
+from .formatting import format_value
+
+__all__ = ["RankedDiagnosis", "PlannedAction", "Question", "rank_diagnoses", "order_actions", "rank_questions", "render"]
+
+_KIND_ORDER = {"target": 0, "problem": 1, "caveat": 2}
+_CATALOG_ORDER = {name: index for index, name in enumerate(DIAGNOSES)}
+_FIELD = re.compile(r"\{([^{}]+)\}")
+
+
+def render(template: str, facts: Mapping[str, Any]) -> str:
+    """Fill a rationale template with the values it names, formatted for people ('{train_error}' -> '8%')."""
+    return _FIELD.sub(lambda match: format_value(match.group(1), facts.get(match.group(1))), template)
+
+
+@dataclass(frozen=True)
+class RankedDiagnosis:
+    name: str
+    severity: float | None
+    firings: tuple[Firing, ...]
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    name: str
+    params: dict[str, Any]
+    addresses: tuple[str, ...]
+    firings: tuple[Firing, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    why: str
+    rank: int
+    rules: tuple[str, ...]
+
+
+def _diagnosis_key(name: str, severity: Any) -> tuple:
+    info = DIAGNOSES.get(name)
+    kind = _KIND_ORDER[info.kind] if info else 1
+    size = -float(severity) if isinstance(severity, (int, float)) and not isinstance(severity, bool) else 0.0
+    stage = STAGES.index(info.stage) if info and info.stage in STAGES else len(STAGES)
+    if kind == 1:  # problems: the largest first, then in the order of the chain
+        return (kind, size, stage, name)
+    return (kind, _CATALOG_ORDER.get(name, len(_CATALOG_ORDER)), name)
+
+
+def rank_diagnoses(trace: Trace) -> list[RankedDiagnosis]:
+    """Diagnoses in the order the advice presents them (see module docstring)."""
+    found = trace.concluded("diagnosis")
+    ranked = [
+        RankedDiagnosis(name, pairs[0][1].value, tuple(firing for firing, _ in pairs))
+        for name, pairs in found.items()
+    ]
+    return sorted(ranked, key=lambda item: _diagnosis_key(item.name, item.severity))
+
+
+def order_actions(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[PlannedAction]:
+    """Each recommended action once, with every rule that recommended it, in plan order."""
+    rank = {item.name: index for index, item in enumerate(diagnoses)}
+    unaddressed = len(rank)
+    keys: dict[str, tuple] = {}
+    merged: dict[str, dict[str, Any]] = {}
+    for firing in trace.firings:
+        actions = [item for item in firing.concluded if item.kind == "action"]
+        for position, item in enumerate(actions):
+            entry = merged.setdefault(item.name, {"params": {}, "addresses": [], "firings": []})
+            entry["params"].update(item.params)
+            addresses = item.addresses
+            entry["addresses"].extend(a for a in addresses if a not in entry["addresses"])
+            if firing not in entry["firings"]:
+                entry["firings"].append(firing)
+            best = min((rank.get(a, unaddressed) for a in addresses), default=unaddressed)
+            key = (best, position, firing.stratum, firing.rule)
+            keys[item.name] = min(keys.get(item.name, key), key)
+    order = sorted(merged, key=lambda name: (keys[name], name))
+    return [
+        PlannedAction(name, merged[name]["params"], tuple(merged[name]["addresses"]), tuple(merged[name]["firings"]))
+        for name in order
+    ]
+
+
+def rank_questions(trace: Trace) -> list[Question]:
+    """The facts worth asking for, most decisive first, each once."""
+    asked: dict[str, Question] = {}
+    for firing in trace.firings:
+        for item in firing.concluded:
+            if item.kind != "missing" or item.name in trace.inputs:
+                continue
+            why, rank = item.value
+            previous = asked.get(item.name)
+            if previous is None or rank < previous.rank:
+                rules = (previous.rules if previous else ()) + (firing.rule,)
+                asked[item.name] = Question(item.name, render(why, trace.facts), rank, rules)
+            else:
+                asked[item.name] = Question(previous.name, previous.why, previous.rank, previous.rules + (firing.rule,))
+    return sorted(asked.values(), key=lambda q: (q.rank, q.name))

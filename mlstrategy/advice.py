@@ -1,0 +1,231 @@
+"""Advice: what one consultation concluded, with explanations. Renderings live in `mlstrategy.render`.
+
+>>> import mlstrategy as mls
+>>> advice = mls.advise(human_error=0.01, train_error=0.08, dev_error=0.10)
+>>> advice.primary_problem
+'avoidable_bias'
+>>> advice.actions[0].name
+'bigger_model'
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from .facts import Situation, suggest
+from .inference.compile import CompiledKnowledge
+from .inference.engine import Firing, Trace
+from .inference.explain import Explanation, UnknownName, WhyNot, build_graph, explain, find_node, known_names, why_not
+from .inference.plan import order_actions, rank_diagnoses, rank_questions, render
+from .knowledge.catalog import ACTIONS, DIAGNOSES
+from .settings import Settings
+
+__all__ = ["Advice", "Diagnosis", "Action", "Reason", "MissingFact"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One rule's reason for a conclusion: its id, course section, and rationale filled with the values used."""
+
+    rule: str
+    section: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.text}"
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A diagnosed problem or caveat; `severity` is its gap where it has one (e.g. avoidable bias 0.07)."""
+
+    name: str
+    kind: str  # "target" | "problem" | "caveat"
+    stage: str  # the link of the orthogonalization chain it concerns
+    title: str
+    description: str
+    severity: float | None
+    reasons: tuple[Reason, ...]
+
+    @property
+    def is_caveat(self) -> bool:
+        return self.kind == "caveat"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step of the plan: what to do, its parameters, which diagnoses it addresses, and every reason for it."""
+
+    name: str
+    title: str
+    description: str
+    params: dict[str, Any]
+    addresses: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class MissingFact:
+    """A fact not given that would change or sharpen the advice, and why."""
+
+    name: str
+    why: str
+    rules: tuple[str, ...] = field(default=())
+
+
+class Advice:
+    """Ranked diagnoses, an ordered action plan, derived values, questions and the reasoning graph."""
+
+    def __init__(self, situation: Situation, settings: Settings, trace: Trace, knowledge: CompiledKnowledge) -> None:
+        self.situation = situation
+        self.settings = settings
+        self.trace = trace
+        self._knowledge = knowledge
+        ranked = rank_diagnoses(trace)
+        self.diagnoses: list[Diagnosis] = [self._diagnosis(item.name, item.severity, item.firings) for item in ranked]
+        self.actions: list[Action] = [
+            Action(
+                name=item.name,
+                title=ACTIONS[item.name].title if item.name in ACTIONS else item.name,
+                description=ACTIONS[item.name].description if item.name in ACTIONS else "",
+                params=item.params,
+                addresses=item.addresses,
+                reasons=self._reasons(item.firings),
+            )
+            for item in order_actions(trace, ranked)
+        ]
+        self.missing: list[MissingFact] = [MissingFact(q.name, q.why, q.rules) for q in rank_questions(trace)]
+        self.values: dict[str, Any] = {
+            name: trace.facts[pairs[0][1].field] for name, pairs in trace.concluded("value").items()
+        }
+
+    # ------------------------------------------------------------ contents
+    @property
+    def primary_problem(self) -> str | None:
+        """The first diagnosis that is not a caveat: target problems before gap problems, larger gaps first."""
+        return next((d.name for d in self.diagnoses if not d.is_caveat), None)
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        """The facts the user gave."""
+        return dict(self.trace.inputs)
+
+    def diagnosis(self, name: str) -> Diagnosis | None:
+        return next((d for d in self.diagnoses if d.name == name), None)
+
+    def action(self, name: str) -> Action | None:
+        return next((a for a in self.actions if a.name == name), None)
+
+    def _reasons(self, firings: tuple[Firing, ...]) -> tuple[Reason, ...]:
+        out = []
+        for firing in firings:
+            rule = self._knowledge.rule(firing.rule)
+            out.append(Reason(rule.id, rule.section, render(rule.because, self.trace.facts)))
+        return tuple(out)
+
+    def _diagnosis(self, name: str, severity: Any, firings: tuple[Firing, ...]) -> Diagnosis:
+        info = DIAGNOSES.get(name)
+        return Diagnosis(
+            name=name,
+            kind=info.kind if info else "problem",
+            stage=info.stage if info else "",
+            title=info.title if info else name,
+            description=info.description if info else "",
+            severity=severity if isinstance(severity, (int, float)) and not isinstance(severity, bool) else None,
+            reasons=self._reasons(firings),
+        )
+
+    # ------------------------------------------------------------ explanations
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The reasoning graph: input/value/diagnosis/action nodes and rule-firing nodes (built on first use)."""
+        return build_graph(self.trace, self._knowledge)
+
+    def why(self, name: str, kind: str | None = None) -> Explanation:
+        """The chain from a conclusion back to the input facts, with each rule's rationale and numbers.
+
+        `kind` picks one of `action`, `diagnosis`, `value`, `input` when a name is several; by default an
+        action comes before a diagnosis before a value.
+        """
+        node = find_node(self.graph, name, kind)
+        if node is None:
+            hint = suggest(name, set(known_names(self._knowledge)) | set(self.trace.inputs))
+            raise UnknownName(
+                f"{name!r} was not concluded in this advice"
+                + (f" (did you mean {hint!r}?)" if hint and hint != name else "")
+                + f"; advice.why_not({name!r}) says why."
+            )
+        return explain(self.graph, node)
+
+    def why_not(self, name: str, kind: str | None = None) -> WhyNot:
+        """Why a diagnosis, action or value was not concluded: the nearest rule and each failed condition, with values."""
+        return why_not(self.trace, self._knowledge, name, kind)
+
+    # ------------------------------------------------------------ renderings
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: inputs, settings, primary problem, diagnoses, plan, values and questions."""
+        def reasons(items: tuple[Reason, ...]) -> list[dict[str, str]]:
+            return [{"rule": r.rule, "section": r.section, "text": r.text} for r in items]
+
+        return {
+            "inputs": self.inputs,
+            "settings": self.settings.model_dump(),
+            "primary_problem": self.primary_problem,
+            "diagnoses": [
+                {"name": d.name, "kind": d.kind, "stage": d.stage, "title": d.title, "severity": d.severity,
+                 "reasons": reasons(d.reasons)}
+                for d in self.diagnoses
+            ],
+            "actions": [
+                {"name": a.name, "title": a.title, "params": a.params, "addresses": list(a.addresses),
+                 "reasons": reasons(a.reasons)}
+                for a in self.actions
+            ],
+            "values": dict(self.values),
+            "missing": [{"name": m.name, "why": m.why} for m in self.missing],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_markdown(self) -> str:
+        from .render import markdown
+
+        return markdown(self)
+
+    def __str__(self) -> str:
+        from .render import text
+
+        return text(self)
+
+    def __repr__(self) -> str:
+        return (f"<Advice primary_problem={self.primary_problem!r} diagnoses={[d.name for d in self.diagnoses]} "
+                f"actions={[a.name for a in self.actions]}>")
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def __rich__(self) -> Any:
+        from .render import rich_renderable
+
+        return rich_renderable(self)
+
+    def to_dot(self) -> str:
+        """The reasoning graph in Graphviz DOT."""
+        from .render import graph_dot
+
+        return graph_dot(self.graph)
+
+    def to_mermaid(self) -> str:
+        """The reasoning graph as a Mermaid flowchart (renders in GitHub Markdown)."""
+        from .render import graph_mermaid
+
+        return graph_mermaid(self.graph)
+
+    def to_node_link(self) -> dict[str, Any]:
+        """The reasoning graph as node-link JSON data (networkx's format, for D3 and friends)."""
+        return nx.node_link_data(self.graph, edges="edges")
