@@ -1,0 +1,206 @@
+"""The `mlstrategy` command: advice, explanations and the rule catalogue from a shell.
+
+    mlstrategy advise --human-error 1% --train-error 8% --dev-error 10%
+    mlstrategy advise situation.yaml --format markdown
+    mlstrategy why bigger_model situation.yaml
+    mlstrategy why-not more_data situation.yaml
+    mlstrategy graph situation.yaml --format mermaid
+    mlstrategy rules
+    mlstrategy demo
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any, Sequence
+
+from pydantic import ValidationError
+
+from .facts import FACT_GROUPS, Situation, load_mapping
+from .settings import Settings
+
+__all__ = ["main", "build_parser"]
+
+FORMATS = ("text", "markdown", "json", "rich")
+
+
+def _value(raw: str) -> Any:
+    """A flag's value: YAML for structures and booleans ('{expert: 0.01}', 'true'), otherwise the string itself.
+
+    Strings such as '8%' or '0.08' are left to the fact base, which parses and range-checks them.
+    """
+    import yaml
+
+    try:
+        parsed = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+    return parsed if isinstance(parsed, (dict, list, bool)) else raw
+
+
+def _add_fact_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("situation", nargs="?", help="a YAML, JSON or TOML file of facts (flags below override it)")
+    for group_name, names in FACT_GROUPS.items():
+        group = parser.add_argument_group(f"facts: {group_name}")
+        for name in names:
+            info = Situation.model_fields[name]
+            group.add_argument(f"--{name.replace('_', '-')}", dest=f"fact_{name}", metavar="VALUE",
+                               help=info.description)
+    settings = parser.add_argument_group("settings (thresholds, never facts)")
+    settings.add_argument("--settings", dest="settings_file", metavar="FILE", help="a YAML/JSON/TOML file of settings")
+    settings.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                          help=f"one setting, e.g. --set min_gap=0.2%% (names: {', '.join(Settings.model_fields)})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="mlstrategy",
+        description="An expert system for ML strategy: ranked diagnoses and an explained action plan.",
+    )
+    parser.add_argument("--version", action="version", version=f"mlstrategy {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    advise = commands.add_parser("advise", help="diagnose a situation and plan what to do")
+    _add_fact_options(advise)
+    advise.add_argument("--format", choices=FORMATS, default=None, help="report format (default: rich on a terminal, else text)")
+    advise.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+
+    for name, help_text in (("why", "explain a conclusion back to the facts"),
+                            ("why-not", "say why something was not concluded")):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("name", help="an action, diagnosis or value name (e.g. bigger_model)")
+        _add_fact_options(command)
+        command.add_argument("--format", choices=("text", "json"), default="text")
+
+    graph = commands.add_parser("graph", help="export the reasoning graph")
+    _add_fact_options(graph)
+    graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot")
+    graph.add_argument("-o", "--output", metavar="FILE")
+
+    rules = commands.add_parser("rules", help="list every rule: id, course section, what it concludes")
+    rules.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+
+    demo = commands.add_parser("demo", help="the built-in example situation, explained")
+    demo.add_argument("--format", choices=FORMATS, default=None)
+    return parser
+
+
+def _situation(args: argparse.Namespace) -> Situation:
+    data: dict[str, Any] = load_mapping(args.situation) if args.situation else {}
+    for key, raw in vars(args).items():
+        if key.startswith("fact_") and raw is not None:
+            data[key[5:]] = _value(raw)
+    return Situation.from_any(data)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    data: dict[str, Any] = load_mapping(args.settings_file) if args.settings_file else {}
+    for item in args.settings:
+        name, sep, raw = item.partition("=")
+        if not sep:
+            raise SystemExit(f"mlstrategy: --set takes NAME=VALUE, got {item!r}")
+        data[name.strip()] = _value(raw.strip())
+    return Settings.from_any(data)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _render(advice: Any, fmt: str | None, output: str | None = None) -> None:
+    fmt = fmt or ("rich" if sys.stdout.isatty() and not output else "text")
+    if fmt == "rich":
+        from rich.console import Console
+
+        Console().print(advice)
+    elif fmt == "json":
+        _emit(advice.to_json(), output)
+    elif fmt == "markdown":
+        _emit(advice.to_markdown(), output)
+    else:
+        _emit(str(advice), output)
+
+
+def _rules(fmt: str) -> None:
+    from . import rules
+
+    listed = rules()
+    if fmt == "json":
+        _emit(json.dumps([
+            {"id": r.id, "section": r.section, "title": r.title, "concludes": list(r.concludes()),
+             "reads": list(r.reads()), "settings": list(r.settings()), "because": r.because}
+            for r in listed], indent=2), None)
+        return
+    lines: list[str] = []
+    section = None
+    for rule in listed:
+        if rule.section != section:
+            section = rule.section
+            lines += ["", f"## {section}" if fmt == "markdown" else section]
+        concludes = ", ".join(rule.concludes())
+        lines.append(f"- `{rule.id}`: {rule.title} -> {concludes}" if fmt == "markdown"
+                     else f"  {rule.id:34} {rule.title} -> {concludes}")
+    _emit("\n".join(lines).lstrip("\n"), None)
+
+
+def demo_situation() -> Situation:
+    """The built-in example: a cat-photo app trained on web images, judged on mobile photos."""
+    text = resources.files("mlstrategy").joinpath("examples/demo.yaml").read_text(encoding="utf-8")
+    import yaml
+
+    return Situation.from_any(yaml.safe_load(text))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for invalid input)."""
+    from . import advise
+
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "rules":
+            _rules(args.format)
+        elif args.command == "demo":
+            situation = demo_situation()
+            advice = advise(situation)
+            _emit("Demo: a cat-photo app trained on web images and judged on mobile photos.\n"
+                  f"Facts: {json.dumps(situation.given())}\n", None)
+            _render(advice, args.format)
+            first = advice.actions[0].name if advice.actions else None
+            if first:
+                _emit(f"\nWhy {first}?\n{advice.why(first)}", None)
+        else:
+            advice = advise(_situation(args), settings=_settings(args))
+            if args.command == "advise":
+                _render(advice, args.format, args.output)
+            elif args.command == "graph":
+                exported = {"dot": advice.to_dot, "mermaid": advice.to_mermaid,
+                            "json": lambda: json.dumps(advice.to_node_link(), indent=2, default=str)}[args.format]()
+                _emit(exported, args.output)
+            else:
+                from .inference.explain import UnknownName
+
+                try:
+                    result = advice.why(args.name) if args.command == "why" else advice.why_not(args.name)
+                except UnknownName as error:
+                    sys.stderr.write(f"mlstrategy: {error}\n")
+                    return 2
+                _emit(json.dumps(result.to_dict(), indent=2, default=str) if args.format == "json" else str(result), None)
+    except ValidationError as error:
+        sys.stderr.write(f"mlstrategy: invalid input\n{error}\n")
+        return 2
+    except OSError as error:
+        sys.stderr.write(f"mlstrategy: {error}\n")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
