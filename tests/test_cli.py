@@ -1,0 +1,96 @@
+"""The `mlstrategy` command, driven end to end."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from mlstrategy.cli import main
+
+FLAGS = ["--human-error", "1%", "--train-error", "8%", "--dev-error", "10%"]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_advise_with_flags(capsys):
+    code, out, _ = run(capsys, "advise", *FLAGS, "--format", "text")
+    assert code == 0
+    assert "Primary problem: avoidable_bias" in out and "bigger_model" in out
+
+
+@pytest.mark.parametrize("fmt, marker", [("markdown", "## mlstrategy advice"), ("json", '"primary_problem"'), ("text", "Plan")])
+def test_advise_a_file_in_each_format(capsys, tmp_path, fmt, marker):
+    situation = tmp_path / "situation.yaml"
+    situation.write_text("human_error: 1%\ntrain_error: 8%\ndev_error: 10%\n")
+    code, out, _ = run(capsys, "advise", str(situation), "--format", fmt)
+    assert code == 0 and marker in out
+    if fmt == "json":
+        assert json.loads(out)["primary_problem"] == "avoidable_bias"
+
+
+def test_flags_override_the_file_and_settings_apply(capsys, tmp_path):
+    situation = tmp_path / "situation.json"
+    situation.write_text(json.dumps({"human_error": 0.01, "train_error": 0.5, "dev_error": 0.1}))
+    code, out, _ = run(capsys, "advise", str(situation), "--train-error", "8%", "--set", "secondary_gap_ratio=0.25",
+                       "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert [d["name"] for d in data["diagnoses"]] == ["avoidable_bias", "variance"]
+
+
+def test_structured_flags(capsys):
+    code, out, _ = run(capsys, "advise", "--human-errors", "{expert: 1%, team: 0.5%}", "--train-error", "8%",
+                       "--dev-error", "10%", "--format", "json")
+    assert code == 0 and json.loads(out)["values"]["bayes_proxy"] == pytest.approx(0.005)
+
+
+def test_output_file(capsys, tmp_path):
+    target = tmp_path / "report.md"
+    code, out, _ = run(capsys, "advise", *FLAGS, "--format", "markdown", "-o", str(target))
+    assert code == 0 and out == "" and target.read_text().startswith("## mlstrategy advice")
+
+
+def test_why_and_why_not(capsys):
+    code, out, _ = run(capsys, "why", "bigger_model", *FLAGS)
+    assert code == 0 and "Training error 8% - Bayes proxy 1% = avoidable bias 7%" in out
+    code, out, _ = run(capsys, "why-not", "more_data", *FLAGS)
+    assert code == 0 and "variance.worth_acting_on" in out
+    code, _, err = run(capsys, "why", "more_data", *FLAGS)
+    assert code == 2 and "why_not" in err
+
+
+def test_graph_formats(capsys):
+    for fmt, marker in (("dot", "digraph"), ("mermaid", "flowchart LR"), ("json", '"nodes"')):
+        code, out, _ = run(capsys, "graph", *FLAGS, "--format", fmt)
+        assert code == 0 and marker in out
+
+
+def test_rules_and_demo(capsys):
+    code, out, _ = run(capsys, "rules")
+    assert code == 0 and "gaps.avoidable_bias" in out and "Avoidable bias" in out
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    assert any(rule["id"] == "bias.actions" for rule in json.loads(out))
+    code, out, _ = run(capsys, "demo", "--format", "text")
+    assert code == 0 and "Primary problem: data_mismatch" in out and "Why error_analysis?" in out
+
+
+def test_invalid_input_exits_2_with_the_field_and_a_hint(capsys):
+    code, _, err = run(capsys, "advise", "--train-error", "8", "--dev-error", "10%")
+    assert code == 2 and "train_error" in err and "8% = 0.08" in err
+    code, _, err = run(capsys, "advise", "missing-file.yaml")
+    assert code == 2 and "missing-file.yaml" in err
+
+
+def test_installed_entry_point_runs():
+    exe = shutil.which("mlstrategy")
+    assert exe, "the mlstrategy command is installed by `pip install -e .`"
+    result = subprocess.run([exe, "advise", *FLAGS, "--format", "json"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and json.loads(result.stdout)["primary_problem"] == "avoidable_bias"
+    version = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
+    assert version.stdout.startswith("mlstrategy ")
