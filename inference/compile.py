@@ -88,7 +88,8 @@ def dependency_graph(rules: Iterable[Rule]) -> nx.DiGraph:
     for rule in rules:
         for field in rule.reads():
             for producer in producers.get(field, ()):
-                graph.add_edge(producer, rule.id, field=field)
+                if producer != rule.id:  # a rule reading a field it concludes reads the given value
+                    graph.add_edge(producer, rule.id, field=field)
     return graph
 
 

@@ -27,7 +27,7 @@ from typing import Any, Iterable, Mapping
 import durable_rules_engine
 from durable import engine as _durable
 
-from mlstrategy.knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value
+from mlstrategy.knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value, Values
 
 from .compile import CompiledKnowledge, compile_knowledge
 
@@ -259,7 +259,14 @@ class Engine:
     def _conclude(rule: Rule, facts: Mapping[str, Any]) -> Iterable[Concluded]:
         for conclusion in rule.then:
             if isinstance(conclusion, Value):
-                yield Concluded("value", conclusion.name, conclusion.field, conclusion.compute(facts))
+                value = conclusion.compute(facts)
+                if value is not None:  # None concludes nothing
+                    yield Concluded("value", conclusion.name, conclusion.field, value)
+            elif isinstance(conclusion, Values):
+                for key, value in conclusion.compute(facts).items():
+                    if value is not None:
+                        name = f"{conclusion.prefix}:{key}"
+                        yield Concluded("value", name, name, value)
             elif isinstance(conclusion, Diagnose):
                 severity = facts.get(conclusion.severity) if conclusion.severity else None
                 yield Concluded("diagnosis", conclusion.name, conclusion.field, severity)

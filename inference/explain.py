@@ -17,7 +17,7 @@ from .compile import CompiledKnowledge
 from .engine import Trace
 from .evaluate import Failure, failures
 from .formatting import format_value
-from .plan import render
+from .plan import rationale
 
 __all__ = ["build_graph", "node_id", "Explanation", "explain", "WhyNot", "why_not", "UnknownName", "find_node"]
 
@@ -58,10 +58,12 @@ def build_graph(trace: Trace, knowledge: CompiledKnowledge) -> nx.DiGraph:
         rule_node = node_id("rule", firing.rule)
         graph.add_node(
             rule_node, kind="rule", rule=rule.id, name=rule.id, section=rule.section, title=rule.title,
-            because=render(rule.because, trace.facts), stratum=firing.stratum,
+            because=rationale(rule, trace.facts), stratum=firing.stratum,
         )
+        own = {item.field for item in outputs}
         for field_name, value in firing.reads.items():
-            source = _field_node(field_name, concluded)
+            # a rule that reads a field it concludes itself (e.g. a stated optimizing metric) read the input
+            source = node_id("input", field_name) if field_name in own else _field_node(field_name, concluded)
             if source not in graph:
                 kind = source.split(":", 1)[0]
                 name = source.split(":", 1)[1]
@@ -244,7 +246,9 @@ def why_not(trace: Trace, knowledge: CompiledKnowledge, name: str, kind: str | N
         if trace.facts.get(field_name) is not None and field_name not in trace.inputs:
             return WhyNot(name, found_kind, concluded=True)
     for found_kind, field_name in pairs:
-        producers = knowledge.producers.get(field_name, ())
+        producers = knowledge.producers.get(field_name) or (
+            knowledge.producers.get(f"{field_name.split(':', 1)[0]}:*", ()) if found_kind == "value" and ":" in field_name else ()
+        )
         if not producers:
             continue
         checks = []

@@ -16,7 +16,7 @@ from mlstrategy.knowledge.catalog import DIAGNOSES, STAGES
 from .engine import Concluded, Firing, Trace
 from .formatting import format_value
 
-__all__ = ["RankedDiagnosis", "PlannedAction", "Question", "rank_diagnoses", "order_actions", "rank_questions", "render"]
+__all__ = ["RankedDiagnosis", "PlannedAction", "Question", "rank_diagnoses", "order_actions", "rank_questions", "render", "rationale"]
 
 _KIND_ORDER = {"target": 0, "problem": 1, "caveat": 2}
 _CATALOG_ORDER = {name: index for index, name in enumerate(DIAGNOSES)}
@@ -26,6 +26,16 @@ _FIELD = re.compile(r"\{([^{}]+)\}")
 def render(template: str, facts: Mapping[str, Any]) -> str:
     """Fill a rationale template with the values it names, formatted for people ('{train_error}' -> '8%')."""
     return _FIELD.sub(lambda match: format_value(match.group(1), facts.get(match.group(1))), template)
+
+
+def rationale(rule: Any, facts: Mapping[str, Any]) -> str:
+    """A rule's rationale for one consultation: its template filled in, plus its detail text if it has one."""
+    text = render(rule.because, facts)
+    if rule.detail is not None:
+        extra = rule.detail(facts)
+        if extra:
+            text = f"{text} {extra}"
+    return text
 
 
 @dataclass(frozen=True)

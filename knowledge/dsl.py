@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator, Mapping, Union
 
 __all__ = [
     "Fact", "Setting", "Const", "Times", "Plus", "Compare", "Known", "Absent", "AllOf", "AnyOf",
-    "Value", "Diagnose", "Recommend", "Ask", "Rule", "Condition", "Operand", "Conclusion",
+    "Value", "Values", "Diagnose", "Recommend", "Ask", "Rule", "Condition", "Operand", "Conclusion",
     "fact", "setting", "known", "absent", "diagnosed", "not_diagnosed", "all_of", "any_of",
     "gt", "ge", "lt", "le", "eq", "ne", "times", "plus",
     "diagnosis_field", "action_field", "missing_field", "setting_field", "template_fields",
@@ -269,7 +269,10 @@ def any_of(*parts: Condition) -> AnyOf:
 # ---------------------------------------------------------------- conclusions
 @dataclass(frozen=True)
 class Value:
-    """Derive the value `name` (a number, or a name for a few) with a small pure function of the facts."""
+    """Derive the value `name` (a number, or a name for a few) with a small pure function of the facts.
+
+    A function that returns None concludes nothing (e.g. precision when nothing was predicted positive).
+    """
 
     name: str
     compute: Callable[[Mapping[str, Any]], Any]
@@ -278,6 +281,23 @@ class Value:
     @property
     def field(self) -> str:
         return self.name
+
+
+@dataclass(frozen=True)
+class Values:
+    """Derive a family of values `prefix:<key>` (e.g. `ceiling:dogs`, `f1:A`) from one pure function.
+
+    The function returns a mapping key -> value. No rule may condition on a family member: they are
+    results for people, one per category or candidate.
+    """
+
+    prefix: str
+    compute: Callable[[Mapping[str, Any]], Mapping[str, Any]]
+    reads: tuple[str, ...]
+
+    @property
+    def field(self) -> str:
+        return f"{self.prefix}:*"
 
 
 @dataclass(frozen=True)
@@ -327,7 +347,7 @@ class Ask:
         return ()
 
 
-Conclusion = Union[Value, Diagnose, Recommend, Ask]
+Conclusion = Union[Value, Values, Diagnose, Recommend, Ask]
 
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -348,6 +368,8 @@ class Rule:
     then: tuple[Conclusion, ...]
     because: str
     title: str = ""
+    detail: Callable[[Mapping[str, Any]], str] | None = None
+    """An optional small pure function whose text is appended to the rationale (e.g. why each candidate lost)."""
     _reads: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -358,9 +380,11 @@ class Rule:
         fields = list(self.when.fields())
         for conclusion in self.then:
             fields.extend(conclusion.reads)
-        fields.extend(name for name in template_fields(self.because) if not name.startswith("setting:"))
+        # the rationale may show what the rule concludes; that is not a read
         concluded = set(self.concludes())
-        object.__setattr__(self, "_reads", tuple(dict.fromkeys(f for f in fields if f not in concluded)))
+        fields.extend(name for name in template_fields(self.because)
+                      if not name.startswith("setting:") and name not in concluded)
+        object.__setattr__(self, "_reads", tuple(dict.fromkeys(fields)))
 
     def reads(self) -> tuple[str, ...]:
         """Every fact field a condition, a conclusion or the rationale reads, in first-use order."""

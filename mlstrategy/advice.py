@@ -20,7 +20,7 @@ from .facts import Situation, suggest
 from .inference.compile import CompiledKnowledge
 from .inference.engine import Firing, Trace
 from .inference.explain import Explanation, UnknownName, WhyNot, build_graph, explain, find_node, known_names, why_not
-from .inference.plan import order_actions, rank_diagnoses, rank_questions, render
+from .inference.plan import order_actions, rank_diagnoses, rank_questions, rationale
 from .knowledge.catalog import ACTIONS, DIAGNOSES
 from .settings import Settings
 
@@ -124,7 +124,7 @@ class Advice:
         out = []
         for firing in firings:
             rule = self._knowledge.rule(firing.rule)
-            out.append(Reason(rule.id, rule.section, render(rule.because, self.trace.facts)))
+            out.append(Reason(rule.id, rule.section, rationale(rule, self.trace.facts)))
         return tuple(out)
 
     def _diagnosis(self, name: str, severity: Any, firings: tuple[Firing, ...]) -> Diagnosis:

@@ -196,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         sys.stderr.write(f"mlstrategy: invalid input\n{error}\n")
         return 2
+    except BrokenPipeError:  # e.g. `mlstrategy rules | head`
+        return 0
     except OSError as error:
         sys.stderr.write(f"mlstrategy: {error}\n")
         return 2
