@@ -18,7 +18,7 @@ from mlstrategy.knowledge.dsl import (
     AllOf, Absent, AnyOf, Compare, Const, Fact, Known, Plus, Rule, Setting, Times,
 )
 
-__all__ = ["CompiledKnowledge", "KnowledgeError", "compile_knowledge", "condition_json", "dependency_graph"]
+__all__ = ["CompiledKnowledge", "KnowledgeError", "compile_knowledge", "condition_json", "dependency_graph", "producers_of"]
 
 _OPS = {">": "$gt", ">=": "$gte", "<": "$lt", "<=": "$lte", "!=": "$neq"}
 
@@ -76,6 +76,14 @@ def condition_json(condition: Any) -> dict[str, Any]:
     raise KnowledgeError(f"unknown condition {condition!r}")
 
 
+def producers_of(field: str, producers: dict[str, Any]) -> tuple[str, ...]:
+    """The rules that can conclude a field; a family member (`split:dev`) is concluded by its family's rules."""
+    exact = tuple(producers.get(field, ()))
+    if ":" in field and not field.endswith(":*"):
+        exact += tuple(producers.get(f"{field.split(':', 1)[0]}:*", ()))
+    return exact
+
+
 def dependency_graph(rules: Iterable[Rule]) -> nx.DiGraph:
     """Rule -> rule edges: the first concludes a field the second reads."""
     rules = tuple(rules)
@@ -87,7 +95,7 @@ def dependency_graph(rules: Iterable[Rule]) -> nx.DiGraph:
     graph.add_nodes_from(rule.id for rule in rules)
     for rule in rules:
         for field in rule.reads():
-            for producer in producers.get(field, ()):
+            for producer in producers_of(field, producers):
                 if producer != rule.id:  # a rule reading a field it concludes reads the given value
                     graph.add_edge(producer, rule.id, field=field)
     return graph

@@ -9,6 +9,8 @@ handled here, once:
 - facts encoded by us, never with an exponent lacking a decimal point (`1e-07` crashes the C parser),
   each with a unique `id`, each matching only rules of its own stratum (so never the state fact);
 - a rule whose condition has an `any_of` fires once per satisfied branch; we keep the first firing only;
+- every session's first fact is matched by a catch-all rule: deleting a session whose facts were all
+  unmatched crashes the C core (found by our tests; not in the upstream notes);
 - exceptions inside actions are caught by our wrapper and raised to the caller with the rule id
   (durable_rules would swallow them into the session state).
 Provenance is recorded here for every firing: the rule id, the fields it read with their values, and
@@ -34,6 +36,11 @@ from .compile import CompiledKnowledge, compile_knowledge
 __all__ = ["Engine", "Trace", "Firing", "Concluded", "EngineError", "RuleError", "encode_fact"]
 
 _RULESET = "mlstrategy"
+_SESSION_RULE = "inference_session_open"
+
+
+def _open_session(closure: Any) -> None:
+    """The catch-all action on each session's first fact (see Engine.__init__)."""
 
 
 class EngineError(RuntimeError):
@@ -136,6 +143,18 @@ def engine_fields(facts: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _read_values(rule: Rule, facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields a rule read, with their values; a family read (`f1:*`) stands for every member present."""
+    out: dict[str, Any] = {}
+    for name in rule.reads():
+        if name.endswith(":*"):
+            prefix = name[:-1]
+            out.update((key, value) for key, value in facts.items() if key.startswith(prefix) and value is not None)
+        elif facts.get(name) is not None:
+            out[name] = facts[name]
+    return out
+
+
 # ---------------------------------------------------------------- the host
 class _PrivateHost(_durable.Host):
     """A durable_rules host with no background dispatch threads (they crashed under threads; we run inline)."""
@@ -171,6 +190,9 @@ class Engine:
         definitions = copy.deepcopy(self.knowledge.definitions)
         for rule_id, definition in definitions.items():
             definition["run"] = self._action(rule_id)
+        # Every session's first fact must be handled by some rule: deleting a session whose facts were all
+        # unhandled crashes durable_rules (free(): invalid size / segfault). This catch-all does nothing else.
+        definitions[_SESSION_RULE] = {"all": [{"m": {"t": "s0"}}], "run": _open_session}
         self._host = _PrivateHost({_RULESET: definitions})
         self._ruleset = self._host.get_ruleset(_RULESET)
         self._by_stratum: dict[int, list[str]] = {}
@@ -183,20 +205,18 @@ class Engine:
         with self._lock:
             session = _Session(str(next(self._serial)), dict(inputs), dict(settings))
             self._session = session
-            created = False
             try:
                 for stratum in range(self.knowledge.depth):
                     session.stratum = stratum
                     snapshot = engine_fields(session.trace.facts)
                     session.trace.snapshots.append(snapshot)
-                    created |= self._assert(snapshot, session.sid, stratum)
+                    self._assert(snapshot, session.sid, stratum)
                     if session.error is not None:
                         raise session.error
                     self._merge(session)
             finally:
                 self._session = None
-                if created:
-                    self._delete(session.sid)
+                self._delete(session.sid)  # always: even an unmatched fact leaves session state behind
         return session.trace
 
     def _assert(self, snapshot: Mapping[str, Any], sid: str, stratum: int) -> bool:
@@ -220,7 +240,9 @@ class Engine:
     def _delete(self, sid: str) -> None:
         try:
             self._ruleset.delete_state(sid)
-        except Exception as error:  # pragma: no cover - a fault of the engine itself
+        except Exception as error:
+            if "309" in str(error):  # error 309: no state for this sid (nothing was ever stored)
+                return
             raise EngineError(f"the rule engine could not delete session {sid}: {error}") from error
 
     # ------------------------------------------------------------ actions
@@ -246,7 +268,7 @@ class Engine:
             session.trace.firings.append(Firing(
                 rule=rule_id,
                 stratum=session.stratum,
-                reads={name: facts[name] for name in rule.reads() if facts.get(name) is not None},
+                reads=_read_values(rule, facts),
                 settings={name: facts.get(f"setting:{name}") for name in rule.settings()},
                 concluded=concluded,
             ))

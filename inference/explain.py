@@ -13,7 +13,7 @@ import networkx as nx
 
 from mlstrategy.knowledge.catalog import ACTIONS, DIAGNOSES
 
-from .compile import CompiledKnowledge
+from .compile import CompiledKnowledge, producers_of
 from .engine import Trace
 from .evaluate import Failure, failures
 from .formatting import format_value
@@ -246,9 +246,7 @@ def why_not(trace: Trace, knowledge: CompiledKnowledge, name: str, kind: str | N
         if trace.facts.get(field_name) is not None and field_name not in trace.inputs:
             return WhyNot(name, found_kind, concluded=True)
     for found_kind, field_name in pairs:
-        producers = knowledge.producers.get(field_name) or (
-            knowledge.producers.get(f"{field_name.split(':', 1)[0]}:*", ()) if found_kind == "value" and ":" in field_name else ()
-        )
+        producers = producers_of(field_name, knowledge.producers)
         if not producers:
             continue
         checks = []
@@ -259,7 +257,7 @@ def why_not(trace: Trace, knowledge: CompiledKnowledge, name: str, kind: str | N
             failed = tuple(failures(rule.when, snapshot))
             derived_missing = dict.fromkeys(
                 f for failure in failed for f in failure.fields
-                if f in knowledge.producers and f not in _seen and snapshot.get(f) is None
+                if producers_of(f, knowledge.producers) and f not in _seen and snapshot.get(f) is None
             )
             nested = tuple(
                 why_not(trace, knowledge, f.split(":", 1)[1] if ":" in f else f,

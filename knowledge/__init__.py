@@ -6,12 +6,18 @@ True
 """
 from __future__ import annotations
 
-from . import bias_variance, gaps, human, mismatch, orthogonalization
+from . import (
+    baseline, bias_variance, dev_test, end_to_end, error_analysis, gaps, human, metrics, mismatch, multitask,
+    orthogonalization, significance, transfer, weighting,
+)
 from .dsl import Rule
 
 __all__ = ["RULES", "MODULES", "Rule"]
 
-MODULES = (human, gaps, bias_variance, mismatch, orthogonalization)
+MODULES = (
+    orthogonalization, metrics, weighting, dev_test, human, gaps, bias_variance, significance, error_analysis,
+    baseline, mismatch, transfer, multitask, end_to_end,
+)
 """The topic modules, each holding a `RULES` tuple."""
 
 RULES: tuple[Rule, ...] = tuple(rule for module in MODULES for rule in module.RULES)

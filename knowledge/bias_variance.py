@@ -1,9 +1,9 @@
 """Bias and variance: which gaps are worth acting on, and the course's knobs for each."""
 from __future__ import annotations
 
-from .dsl import Diagnose, Recommend, Rule, all_of, diagnosed, ge, not_diagnosed, setting, times
+from .dsl import Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, ge, gt, not_diagnosed, setting, times
 
-__all__ = ["RULES", "gap_problem", "BIAS_ACTIONS", "VARIANCE_ACTIONS"]
+__all__ = ["RULES", "gap_problem", "significant", "BIAS_ACTIONS", "VARIANCE_ACTIONS"]
 
 BIAS_ACTIONS = ("bigger_model", "train_longer", "better_optimizer", "architecture_search", "reduce_regularization")
 VARIANCE_ACTIONS = ("more_data", "regularization", "data_augmentation", "architecture_search")
@@ -24,6 +24,11 @@ def gap_problem(name: str, section: str, meaning: str) -> Rule:
     )
 
 
+def significant(gap: str):
+    """The gap is not known to be noise: no interval (set sizes unknown), or an interval above zero."""
+    return any_of(absent(f"ci_low:{gap}"), gt(f"ci_low:{gap}", 0))
+
+
 RULES: tuple[Rule, ...] = (
     gap_problem("avoidable_bias", "Improving your model performance",
                 "the model does not yet fit the training set as well as it could."),
@@ -33,7 +38,7 @@ RULES: tuple[Rule, ...] = (
         id="bias.actions",
         section="Improving your model performance",
         title="Knobs for avoidable bias",
-        when=diagnosed("avoidable_bias"),
+        when=all_of(diagnosed("avoidable_bias"), significant("avoidable_bias")),
         then=tuple(Recommend(action, addresses=("avoidable_bias",)) for action in BIAS_ACTIONS),
         because=(
             "To cut avoidable bias {avoidable_bias}: train a bigger model, train longer or with a better optimizer "
@@ -44,7 +49,7 @@ RULES: tuple[Rule, ...] = (
         id="variance.actions",
         section="Improving your model performance",
         title="Knobs for variance",
-        when=all_of(diagnosed("variance"), not_diagnosed("train_dev_missing")),
+        when=all_of(diagnosed("variance"), not_diagnosed("train_dev_missing"), significant("variance")),
         then=tuple(Recommend(action, addresses=("variance",)) for action in VARIANCE_ACTIONS),
         because=(
             "To cut variance {variance}: get more training data, regularize (L2, dropout), augment the data, "

@@ -48,6 +48,10 @@ DIAGNOSES = _diagnoses(
                   "Several metrics are tracked with none to optimize: comparing models is slow and ambiguous."),
     DiagnosisInfo("dev_test_distribution_mismatch", "target", "target", "Dev and test differ",
                   "Dev and test come from different distributions: the team aims at one target and is scored on another."),
+    DiagnosisInfo("dev_test_not_production", "target", "target", "Dev/test miss the future data",
+                  "Dev/test data does not reflect the data the system will face: the target is in the wrong place."),
+    DiagnosisInfo("no_feasible_candidate", "target", "target", "No candidate meets the bounds",
+                  "Every candidate fails a satisficing bound: relax a bound or improve the models before choosing."),
     DiagnosisInfo("avoidable_bias", "problem", "train", "Avoidable bias",
                   "The model does not fit the training set as well as the Bayes proxy says it could."),
     DiagnosisInfo("variance", "problem", "dev", "Variance",
@@ -64,12 +68,16 @@ DIAGNOSES = _diagnoses(
                   "The dev set cannot separate the differences that matter."),
     DiagnosisInfo("label_noise_significant", "problem", "dev", "Label noise",
                   "Mislabeled examples are a large share of the dev error."),
+    DiagnosisInfo("systematic_label_errors", "problem", "train", "Systematic training-label errors",
+                  "Training labels are wrong in a consistent way, which deep learning does not average out."),
     DiagnosisInfo("near_human_level", "caveat", "train", "Near human level",
                   "Training error is at or below the human level: the avoidable-bias estimate is unreliable and progress slows."),
     DiagnosisInfo("train_dev_missing", "caveat", "dev", "Train-dev set missing",
                   "Train and dev data differ and there is no train-dev error: variance and data mismatch cannot be told apart."),
     DiagnosisInfo("gap_not_significant", "caveat", "dev", "Gap not significant",
                   "A gap is within the statistical noise of the set sizes."),
+    DiagnosisInfo("random_label_noise", "caveat", "train", "Random training-label errors",
+                  "Random label errors in the training set: deep learning is robust to them; fixing them is optional."),
 )
 
 ACTIONS = _actions(
@@ -99,6 +107,7 @@ ACTIONS = _actions(
     ActionInfo("optimizing_satisficing", "Use an optimizing metric and satisficing bounds", "Optimize one metric subject to thresholds on the others."),
     ActionInfo("focus_error_category", "Work on an error category", "Improve the model on one category of errors."),
     ActionInfo("fix_mislabeled_dev_test", "Fix mislabeled dev/test examples", "Correct labels in dev and test together, so they stay one distribution."),
+    ActionInfo("fix_train_labels", "Fix systematic training-label errors", "Correct the training labels that are consistently wrong."),
     ActionInfo("transfer_learning", "Use transfer learning", "Pre-train on task A, fine-tune on task B."),
     ActionInfo("multi_task_learning", "Use multi-task learning", "One network learns the tasks together."),
     ActionInfo("separate_models", "Train separate models", "One model per task."),
@@ -110,7 +119,8 @@ FRACTION_VALUES: frozenset[str] = frozenset({
     "human_error", "bayes_error", "train_error", "train_dev_error", "dev_error", "test_error",
     "precision", "recall", "accuracy", "f1",
     "bayes_proxy", "avoidable_bias", "variance", "data_mismatch", "dev_set_overfitting", "largest_gap",
-    "mislabeled_share", "min_gap", "human_errors",
+    "mislabeled_share", "min_gap", "human_errors", "mislabeled_error", "ci_low", "ci_high", "weighted_error",
+    "split", "min_category_share", "top_category_share", "candidate_margin_ci_low",
 })
 """Values shown as percentages in explanations."""
 
@@ -127,4 +137,13 @@ VALUE_TITLES: dict[str, str] = {
     "data_mismatch": "data mismatch",
     "dev_set_overfitting": "dev-set overfitting",
     "largest_gap": "largest gap",
+    "mislabeled_share": "mislabeled share of dev errors",
+    "mislabeled_error": "dev error due to mislabeled examples",
+    "top_category_share": "largest category share",
+    "selected_candidate": "selected candidate",
+    "optimizing_metric": "optimizing metric",
+    "feasible_candidates": "candidates meeting every bound",
+    "min_stage_examples": "examples of the smallest pipeline stage",
+    "stage_data_ratio": "stage data / end-to-end pairs",
+    "task_data_balance": "smallest / largest task data",
 }

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .dsl import Ask, Diagnose, Recommend, Rule, Value, absent, all_of, any_of, ge, gt, known, le, setting
+from .dsl import Ask, Diagnose, Recommend, Rule, Value, absent, all_of, any_of, eq, ge, gt, known, le, setting
 
 __all__ = ["RULES", "best_human_level"]
 
@@ -67,6 +67,29 @@ RULES: tuple[Rule, ...] = (
         because=(
             "Dev error {dev_error} is still above the human-level proxy {bayes_proxy}: while people do better than "
             "the model, they can label more data, and manual error analysis can ask why a person got an example right."
+        ),
+    ),
+    Rule(
+        id="human.beyond_human_structured",
+        section="Surpassing human-level performance",
+        title="Past human level on structured data",
+        when=all_of(le("train_error", "bayes_proxy"), eq("structured_data", True)),
+        then=(Diagnose("near_human_level"),),
+        because=(
+            "On structured data (ads, recommendations, loan approval) models surpassing humans is common: with "
+            "far more data than a person can see, keep going, guided by error analysis and the dev set rather "
+            "than by the human level."
+        ),
+    ),
+    Rule(
+        id="human.beyond_human_perception",
+        section="Surpassing human-level performance",
+        title="Past human level on a perception task",
+        when=all_of(le("train_error", "bayes_proxy"), eq("structured_data", False)),
+        then=(Diagnose("near_human_level"),),
+        because=(
+            "On natural perception tasks (vision, speech, language) humans are very good and surpassing them is "
+            "hard: expect slow progress, and check that the human level used is the best one (e.g. a team of experts)."
         ),
     ),
 )

@@ -1,7 +1,7 @@
 """Mismatched training and dev/test data: the train-dev set, data mismatch, and overfitting the dev set."""
 from __future__ import annotations
 
-from .bias_variance import gap_problem
+from .bias_variance import gap_problem, significant
 from .dsl import Ask, Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, known, ne
 
 __all__ = ["RULES", "MISMATCH_ACTIONS"]
@@ -46,7 +46,7 @@ RULES: tuple[Rule, ...] = (
         id="data_mismatch.actions",
         section="Addressing data mismatch",
         title="Addressing data mismatch",
-        when=diagnosed("data_mismatch"),
+        when=all_of(diagnosed("data_mismatch"), significant("data_mismatch")),
         then=tuple(Recommend(action, addresses=("data_mismatch",)) for action in MISMATCH_ACTIONS),
         because=(
             "To cut data mismatch {data_mismatch}: carry out manual error analysis to understand how training and "

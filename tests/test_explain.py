@@ -81,9 +81,10 @@ def test_graph_exports(bias):
 
 
 def test_missing_ranked_with_reasons(bias):
-    assert names(bias.missing) == ["train_dev_error", "test_error"]
+    assert names(bias.missing) == ["train_dev_error", "dev_size", "test_error"]
     assert all(item.why for item in bias.missing)
-    complete = mls.advise(human_error=0.01, train_error=0.08, train_dev_error=0.09, dev_error=0.10, test_error=0.1)
+    complete = mls.advise(human_error=0.01, train_error=0.08, train_dev_error=0.09, dev_error=0.10, test_error=0.1,
+                          dev_size=5000)
     assert complete.missing == []
 
 

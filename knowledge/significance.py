@@ -1,0 +1,165 @@
+"""Statistical noise: Wilson intervals for error rates, Newcombe intervals for gaps, and dev sets too small to tell.
+
+A gap whose interval contains zero is within the noise of the set sizes: enlarge the dev set rather
+than chase it. Newcombe's hybrid score interval assumes the two sets are independent samples; when the
+same examples could be in both, it is conservative (wider than needed).
+"""
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+from typing import Any, Callable, Mapping
+
+from .dsl import Ask, Diagnose, Recommend, Rule, Value, absent, all_of, diagnosed, known, le
+from .metrics import candidate_metrics, metric_direction, optimizing_metric
+
+__all__ = ["RULES", "wilson", "newcombe", "MEASURED"]
+
+MEASURED = (("train_error", "train_size"), ("train_dev_error", "train_dev_size"), ("dev_error", "dev_size"),
+            ("test_error", "test_size"))
+"""Each measured error level and the size of the set it was measured on."""
+
+
+def _z(confidence: float) -> float:
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
+def wilson(p: float, n: int, confidence: float) -> tuple[float, float]:
+    """The Wilson score interval of a proportion p measured on n examples."""
+    if n <= 0:
+        return (0.0, 1.0)
+    z = _z(confidence)
+    denominator = 1 + z * z / n
+    center = (p + z * z / (2 * n)) / denominator
+    half = z / denominator * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (max(0.0, center - half), min(1.0, center + half))
+
+
+def newcombe(p1: float, n1: int, p2: float, n2: int, confidence: float) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for p1 - p2 from two independent samples."""
+    l1, u1 = wilson(p1, n1, confidence)
+    l2, u2 = wilson(p2, n2, confidence)
+    d = p1 - p2
+    return (d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
+
+
+def _wilson_bound(error: str, size: str, index: int) -> Callable[[Mapping[str, Any]], float]:
+    def compute(facts: Mapping[str, Any]) -> float:
+        return round(wilson(facts[error], facts[size], facts["setting:confidence"])[index], 12)
+
+    return compute
+
+
+def _newcombe_bound(high: tuple[str, str], low: tuple[str, str], index: int) -> Callable[[Mapping[str, Any]], float]:
+    def compute(facts: Mapping[str, Any]) -> float:
+        interval = newcombe(facts[high[0]], facts[high[1]], facts[low[0]], facts[low[1]], facts["setting:confidence"])
+        return round(interval[index], 12)
+
+    return compute
+
+
+def _interval_rule(error: str, size: str) -> Rule:
+    return Rule(
+        id=f"significance.interval_{error}",
+        section="Size of the dev and test sets",
+        title=f"Wilson interval of the {error.replace('_', ' ')}",
+        when=all_of(known(error), known(size)),
+        then=(Value(f"ci_low:{error}", _wilson_bound(error, size, 0), (error, size)),
+              Value(f"ci_high:{error}", _wilson_bound(error, size, 1), (error, size))),
+        because=(f"{{{error}}} measured on {{{size}}} examples: the true rate lies in {{ci_low:{error}}} to "
+                 f"{{ci_high:{error}}} (Wilson interval, confidence {{setting:confidence}})."),
+    )
+
+
+def _gap_interval_rule(gap: str, high: tuple[str, str], low: tuple[str, str], extra: tuple = ()) -> Rule:
+    return Rule(
+        id=f"significance.interval_{gap}" + ("_dev" if extra else ""),
+        section="Size of the dev and test sets",
+        title=f"Newcombe interval of the {gap.replace('_', ' ')}",
+        when=all_of(known(gap), known(high[0]), known(high[1]), known(low[0]), known(low[1]), *extra),
+        then=(Value(f"ci_low:{gap}", _newcombe_bound(high, low, 0), (gap, *high, *low)),
+              Value(f"ci_high:{gap}", _newcombe_bound(high, low, 1), (gap, *high, *low))),
+        because=(f"{gap.replace('_', ' ').capitalize()} {{{gap}}} lies in {{ci_low:{gap}}} to {{ci_high:{gap}}} "
+                 "(Newcombe's interval for a difference of two proportions, confidence {setting:confidence}; "
+                 "conservative when the two sets are not independent samples)."),
+    )
+
+
+def _not_significant_rule(gap: str) -> Rule:
+    return Rule(
+        id=f"significance.{gap}_not_significant",
+        section="Size of the dev and test sets",
+        title=f"{gap.replace('_', ' ').capitalize()} within the noise",
+        when=all_of(diagnosed(gap), le(f"ci_low:{gap}", 0)),
+        then=(Diagnose("gap_not_significant"), Recommend("bigger_dev_set", addresses=("gap_not_significant",))),
+        because=(f"{gap.replace('_', ' ').capitalize()} {{{gap}}} could be zero: its interval {{ci_low:{gap}}} to "
+                 f"{{ci_high:{gap}}} contains 0 at these set sizes. Enlarge the dev set (and measure again) rather "
+                 "than chase a gap that may be noise."),
+    )
+
+
+def _margin_low(facts: Mapping[str, Any]) -> float | None:
+    """The low end of the interval for best minus runner-up on the optimizing metric, when it is a rate."""
+    metric = optimizing_metric(facts)
+    if metric is None:
+        return None
+    values = sorted(
+        ((m[metric], name) for name, m in candidate_metrics(facts).items() if m.get(metric) is not None),
+        key=lambda item: (-item[0] if (metric_direction(metric, facts) or "max") == "max" else item[0], item[1]),
+    )
+    if len(values) < 2 or not all(0 <= v <= 1 for v, _ in values[:2]):
+        return None
+    (best, _), (second, _) = values[0], values[1]
+    n = facts["dev_size"]
+    low, _ = newcombe(max(best, second), n, min(best, second), n, facts["setting:confidence"])
+    return round(low, 12)
+
+
+RULES: tuple[Rule, ...] = (
+    *(_interval_rule(error, size) for error, size in MEASURED),
+    Rule(
+        id="significance.interval_avoidable_bias",
+        section="Size of the dev and test sets",
+        title="Interval of the avoidable bias",
+        when=all_of(known("avoidable_bias"), known("ci_low:train_error"), known("bayes_proxy")),
+        then=(Value("ci_low:avoidable_bias", lambda f: round(f["ci_low:train_error"] - f["bayes_proxy"], 12),
+                    ("ci_low:train_error", "bayes_proxy")),
+              Value("ci_high:avoidable_bias", lambda f: round(f["ci_high:train_error"] - f["bayes_proxy"], 12),
+                    ("ci_high:train_error", "bayes_proxy"))),
+        because=("Avoidable bias {avoidable_bias} lies in {ci_low:avoidable_bias} to {ci_high:avoidable_bias}: the "
+                 "training error's interval less the Bayes proxy (taken as exact)."),
+    ),
+    _gap_interval_rule("variance", ("train_dev_error", "train_dev_size"), ("train_error", "train_size")),
+    _gap_interval_rule("variance", ("dev_error", "dev_size"), ("train_error", "train_size"), (absent("train_dev_error"),)),
+    _gap_interval_rule("data_mismatch", ("dev_error", "dev_size"), ("train_dev_error", "train_dev_size")),
+    _gap_interval_rule("dev_set_overfitting", ("test_error", "test_size"), ("dev_error", "dev_size")),
+    *(_not_significant_rule(gap) for gap in ("avoidable_bias", "variance", "data_mismatch", "dev_set_overfitting")),
+    Rule(
+        id="significance.candidate_margin",
+        section="Size of the dev and test sets",
+        title="Can the dev set separate the two best candidates?",
+        when=all_of(known("candidates"), known("dev_size")),
+        then=(Value("candidate_margin_ci_low", _margin_low, ("candidates", "dev_size", "optimizing_metric", "f1:*")),),
+        because="The difference between the two best candidates is at least {candidate_margin_ci_low} "
+                "on {dev_size} dev examples (Newcombe interval, confidence {setting:confidence}).",
+    ),
+    Rule(
+        id="significance.dev_set_too_small",
+        section="Size of the dev and test sets",
+        title="A dev set too small to separate candidates",
+        when=le("candidate_margin_ci_low", 0),
+        then=(Diagnose("dev_set_too_small"), Recommend("bigger_dev_set", addresses=("dev_set_too_small",))),
+        because=("On {dev_size} dev examples the two best candidates could be equally good (the interval of their "
+                 "difference reaches {candidate_margin_ci_low}): the dev set must be big enough to detect the "
+                 "differences between ideas you care about."),
+    ),
+    Rule(
+        id="significance.ask_dev_size",
+        section="Size of the dev and test sets",
+        title="Ask for the dev set size",
+        when=all_of(known("largest_gap"), absent("dev_size")),
+        then=(Ask("dev_size", "Set sizes (dev_size, and train_size, train_dev_size, test_size) allow a significance "
+                              "check: is each gap bigger than the noise of the sets it was measured on?", rank=40),),
+        because="Gaps are known ({largest_gap} the largest) but not the set sizes they were measured on.",
+    ),
+)
