@@ -14,6 +14,8 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from mlstrategy.facts import suggest
+
 from mlstrategy.knowledge.dsl import (
     AllOf, Absent, AnyOf, Compare, Const, Fact, Known, Plus, Rule, Setting, Times,
 )
@@ -101,7 +103,32 @@ def dependency_graph(rules: Iterable[Rule]) -> nx.DiGraph:
     return graph
 
 
+def _readable(field: str, producers: dict[str, Any], inputs: frozenset[str]) -> bool:
+    return field in inputs or field.startswith("setting:") or bool(producers_of(field, producers)) or field.endswith(":*")
+
+
 def _check(rules: tuple[Rule, ...]) -> None:
+    """Reject duplicate ids, and any field read that no input, setting or rule provides (a typo, or a string
+    constant written without Const(...), would otherwise make a condition silently never hold)."""
+    from mlstrategy.facts import Situation
+    from mlstrategy.settings import Settings
+
+    inputs = frozenset(Situation.model_fields)
+    settings = {f"setting:{name}" for name in Settings.model_fields}
+    producers: dict[str, list[str]] = {}
+    for rule in rules:
+        for field in rule.concludes():
+            producers.setdefault(field, []).append(rule.id)
+    for rule in rules:
+        for field in rule.reads():
+            if not _readable(field, producers, inputs):
+                hint = suggest(field, sorted(inputs | set(producers)))
+                raise KnowledgeError(
+                    f"rule {rule.id} reads {field!r}, which is neither an input fact nor concluded by any rule"
+                    + (f" (did you mean {hint!r}?)" if hint else "; wrap a string constant in Const(...)"))
+        for name in rule.settings():
+            if f"setting:{name}" not in settings:
+                raise KnowledgeError(f"rule {rule.id} uses an unknown setting {name!r}")
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:

@@ -58,7 +58,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="end_to_end.choose_end_to_end",
-        section="Whether to use end-to-end deep learning",
+        section="What is end-to-end deep learning?",
         title="End-to-end wins",
         when=all_of(
             ge("end_to_end_examples", setting("min_end_to_end_examples")),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .dsl import Ask, Diagnose, Recommend, Rule, Value, Values, absent, all_of, eq, ge, known, setting, times
+from .dsl import Ask, Const, Diagnose, Recommend, Rule, Value, Values, absent, all_of, eq, ge, known, setting, times
 
 __all__ = ["RULES", "ceilings", "ranked_categories"]
 
@@ -128,7 +128,7 @@ RULES: tuple[Rule, ...] = (
         id="labels.systematic_training_errors",
         section="Cleaning up incorrectly labeled data",
         title="Systematic training-label errors need fixing",
-        when=eq("train_label_errors", "systematic"),
+        when=eq("train_label_errors", Const("systematic")),
         then=(Diagnose("systematic_label_errors"),
               Recommend("fix_train_labels", addresses=("systematic_label_errors",))),
         because=("Training-label errors are {train_label_errors}: deep learning is robust to random label errors but "
@@ -138,7 +138,7 @@ RULES: tuple[Rule, ...] = (
         id="labels.random_training_errors",
         section="Cleaning up incorrectly labeled data",
         title="Random training-label errors can stay",
-        when=eq("train_label_errors", "random"),
+        when=eq("train_label_errors", Const("random")),
         then=(Diagnose("random_label_noise"),),
         because=("Training-label errors are {train_label_errors}: deep learning is quite robust to random errors in a "
                  "large training set, so fixing them is optional, not a priority."),
