@@ -31,6 +31,10 @@ def format_value(name: str, value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)) and _is_fraction(name) and not isinstance(value, bool):
         return percent(float(value))
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, dict):

@@ -1,7 +1,7 @@
 """From the facts a consultation concluded to advice: ranked diagnoses, an ordered plan, ranked questions.
 
 Ranking follows orthogonalization: target problems first (place the target before aiming at it), then
-the gap problems by size, caveats last (they qualify the advice and are never the primary problem).
+the gap problems, those outside the statistical noise first (where set sizes are known), then by size, caveats last (they qualify the advice and are never the primary problem).
 Actions are de-duplicated (one action, all its reasons) and ordered by the best-ranked diagnosis they
 address, then by the order the course lists them in.
 """
@@ -61,13 +61,15 @@ class Question:
     rules: tuple[str, ...]
 
 
-def _diagnosis_key(name: str, severity: Any) -> tuple:
+def _diagnosis_key(name: str, severity: Any, facts: Mapping[str, Any]) -> tuple:
     info = DIAGNOSES.get(name)
     kind = _KIND_ORDER[info.kind] if info else 1
     size = -float(severity) if isinstance(severity, (int, float)) and not isinstance(severity, bool) else 0.0
     stage = STAGES.index(info.stage) if info and info.stage in STAGES else len(STAGES)
-    if kind == 1:  # problems: the largest first, then in the order of the chain
-        return (kind, size, stage, name)
+    low = facts.get(f"ci_low:{name}")
+    noise = 1 if isinstance(low, (int, float)) and low <= 0 else 0
+    if kind == 1:  # problems: significant before within-the-noise, then the largest, then in the order of the chain
+        return (kind, noise, size, stage, name)
     return (kind, _CATALOG_ORDER.get(name, len(_CATALOG_ORDER)), name)
 
 
@@ -78,7 +80,7 @@ def rank_diagnoses(trace: Trace) -> list[RankedDiagnosis]:
         RankedDiagnosis(name, pairs[0][1].value, tuple(firing for firing, _ in pairs))
         for name, pairs in found.items()
     ]
-    return sorted(ranked, key=lambda item: _diagnosis_key(item.name, item.severity))
+    return sorted(ranked, key=lambda item: _diagnosis_key(item.name, item.severity, trace.facts))
 
 
 def order_actions(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[PlannedAction]:

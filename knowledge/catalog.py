@@ -29,6 +29,9 @@ class ActionInfo:
     name: str
     title: str
     description: str
+    bears_on: tuple[str, ...] = ()
+    """For a choice users ask about (transfer, multi-task, end-to-end...): the inputs that put it on the table.
+    When one of them is given and the action is not advised, the advice says why not without being asked."""
 
 
 def _diagnoses(*items: DiagnosisInfo) -> dict[str, DiagnosisInfo]:
@@ -108,11 +111,14 @@ ACTIONS = _actions(
     ActionInfo("focus_error_category", "Work on an error category", "Improve the model on one category of errors."),
     ActionInfo("fix_mislabeled_dev_test", "Fix mislabeled dev/test examples", "Correct labels in dev and test together, so they stay one distribution."),
     ActionInfo("fix_train_labels", "Fix systematic training-label errors", "Correct the training labels that are consistently wrong."),
-    ActionInfo("transfer_learning", "Use transfer learning", "Pre-train on task A, fine-tune on task B."),
-    ActionInfo("multi_task_learning", "Use multi-task learning", "One network learns the tasks together."),
+    ActionInfo("transfer_learning", "Use transfer learning", "Pre-train on task A, fine-tune on task B.",
+               ("task_a_examples", "task_b_examples")),
+    ActionInfo("multi_task_learning", "Use multi-task learning", "One network learns the tasks together.", ("tasks",)),
     ActionInfo("separate_models", "Train separate models", "One model per task."),
-    ActionInfo("end_to_end", "Learn end to end", "One model maps x directly to y."),
-    ActionInfo("pipeline", "Use a pipeline", "Break the mapping into simpler stages, each learned or engineered on its own."),
+    ActionInfo("end_to_end", "Learn end to end", "One model maps x directly to y.",
+               ("end_to_end_examples", "stage_examples", "stages_simpler")),
+    ActionInfo("pipeline", "Use a pipeline", "Break the mapping into simpler stages, each learned or engineered on its own.",
+               ("end_to_end_examples", "stage_examples", "stages_simpler")),
 )
 
 FRACTION_VALUES: frozenset[str] = frozenset({

@@ -18,13 +18,6 @@ def _ratio(facts: Mapping[str, Any]) -> float | None:
     return round(_min_stage(facts) / facts["end_to_end_examples"], 9)
 
 
-_PIPELINE_WINS = any_of(
-    lt("end_to_end_examples", setting("min_end_to_end_examples")),
-    ge("stage_data_ratio", setting("pipeline_data_ratio")),
-    eq("stages_simpler", True),
-)
-"""When a pipeline wins: too few (x, y) pairs, far more data per stage, or much simpler stages."""
-
 RULES: tuple[Rule, ...] = (
     Rule(
         id="end_to_end.stage_data",
@@ -43,17 +36,39 @@ RULES: tuple[Rule, ...] = (
         because="Every stage has at least {stage_data_ratio} times the {end_to_end_examples} end-to-end pairs.",
     ),
     Rule(
-        id="end_to_end.choose_pipeline",
+        id="end_to_end.pipeline_too_few_pairs",
         section="Whether to use end-to-end deep learning",
-        title="A pipeline wins",
-        when=all_of(any_of(known("end_to_end_examples"), known("stage_examples")), _PIPELINE_WINS),
+        title="Too few (x, y) pairs for end-to-end learning",
+        when=lt("end_to_end_examples", setting("min_end_to_end_examples")),
         then=(Recommend("pipeline"),),
         because=(
-            "A pipeline wins: end-to-end learning needs enough (x, y) pairs for the whole mapping (have "
-            "{end_to_end_examples}, need {setting:min_end_to_end_examples}), and each stage here has far more data "
-            "(smallest {min_stage_examples}, {stage_data_ratio} times the pairs; a pipeline wins at "
-            "{setting:pipeline_data_ratio}) or is a much simpler task (stages_simpler = {stages_simpler}). Hand-designed "
-            "components and simpler sub-tasks let the data you have go further."
+            "There are only {end_to_end_examples} (x, y) pairs for the whole mapping; end-to-end learning needs "
+            "lots of data (here at least {setting:min_end_to_end_examples}). A pipeline of hand-designed components "
+            "and simpler learned stages gets more from the data you have."
+        ),
+    ),
+    Rule(
+        id="end_to_end.pipeline_stage_data",
+        section="Whether to use end-to-end deep learning",
+        title="Each stage has far more data",
+        when=ge("stage_data_ratio", setting("pipeline_data_ratio")),
+        then=(Recommend("pipeline"),),
+        because=(
+            "Every pipeline stage has at least {stage_data_ratio} times the {end_to_end_examples} end-to-end pairs "
+            "(smallest stage {min_stage_examples}; a pipeline wins from {setting:pipeline_data_ratio} times): "
+            "like face recognition, where detecting faces and comparing identities each have far more data than "
+            "(image, identity) pairs."
+        ),
+    ),
+    Rule(
+        id="end_to_end.pipeline_simpler_stages",
+        section="Whether to use end-to-end deep learning",
+        title="The stages are much simpler tasks",
+        when=eq("stages_simpler", True),
+        then=(Recommend("pipeline"),),
+        because=(
+            "Each stage is a much simpler task than the whole mapping (stages_simpler = {stages_simpler}): simpler "
+            "sub-tasks need less data each, so a pipeline learns them better."
         ),
     ),
     Rule(

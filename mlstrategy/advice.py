@@ -139,6 +139,16 @@ class Advice:
             reasons=self._reasons(firings),
         )
 
+    @cached_property
+    def not_advised(self) -> list[WhyNot]:
+        """Choices the situation bears on but that were not advised (transfer, multi-task, end-to-end...), with why not."""
+        out = []
+        given = set(self.trace.inputs)
+        for name, info in ACTIONS.items():
+            if given & set(info.bears_on) and self.action(name) is None:
+                out.append(self.why_not(name, kind="action"))
+        return out
+
     # ------------------------------------------------------------ explanations
     @cached_property
     def graph(self) -> nx.DiGraph:
@@ -187,6 +197,11 @@ class Advice:
             ],
             "values": dict(self.values),
             "missing": [{"name": m.name, "why": m.why} for m in self.missing],
+            "not_advised": [
+                {"name": w.name, "rule": w.nearest.rule if w.nearest else None,
+                 "failed": [str(f) for f in w.nearest.failures] if w.nearest else []}
+                for w in self.not_advised
+            ],
         }
 
     def to_json(self, indent: int | None = 2) -> str:

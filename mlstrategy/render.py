@@ -36,6 +36,13 @@ def _values(advice: "Advice") -> str:
     return ", ".join(f"{field_title(name)} {format_value(name, value)}" for name, value in advice.values.items())
 
 
+def _why_not_line(answer: Any) -> str:
+    check = answer.nearest
+    if check is None:
+        return answer.note or "no rule applies"
+    return f"[{check.rule}] failed on " + "; ".join(str(f) for f in check.failures)
+
+
 def text(advice: "Advice") -> str:
     """A plain-text report: primary problem, diagnoses with reasons, the plan, values, questions."""
     lines = ["mlstrategy advice", "================="]
@@ -63,6 +70,11 @@ def text(advice: "Advice") -> str:
         for reason in action.reasons:  # a rule recommending several actions is quoted once
             lines.append(f"     because [{reason.rule}] (see above)" if reason.rule in shown else f"     because {reason}")
             shown.add(reason.rule)
+    if advice.not_advised:
+        lines.append("")
+        lines.append("Considered, not advised")
+        for answer in advice.not_advised:
+            lines.append(f"  - {answer.name}: {_why_not_line(answer)}")
     if advice.values:
         lines.append("")
         lines.append(f"Values: {_values(advice)}")
@@ -97,6 +109,9 @@ def markdown(advice: "Advice") -> str:
         out.append(f"{index}. **{action.title}** (`{action.name}`){params}{target}")
         for reason in action.reasons:
             out.append(f"   - _{reason.rule}_: {reason.text}")
+    if advice.not_advised:
+        out += ["", "### Considered, not advised"]
+        out += [f"- `{answer.name}`: {_why_not_line(answer)}" for answer in advice.not_advised]
     if advice.values:
         out += ["", "### Values", "", "| value | |", "| --- | --- |"]
         out += [f"| `{name}` | {format_value(name, value)} |" for name, value in advice.values.items()]
@@ -131,6 +146,9 @@ def rich_renderable(advice: "Advice") -> Any:
     parts.append(plan)
     if advice.values:
         parts.append(Text(f"Values: {_values(advice)}"))
+    if advice.not_advised:
+        parts.append(Panel("\n".join(f"- {w.name}: {_why_not_line(w)}" for w in advice.not_advised),
+                           title="Considered, not advised"))
     if advice.missing:
         parts.append(Panel("\n".join(f"- {m.name}: {m.why}" for m in advice.missing), title="Would sharpen the advice"))
     return Group(*parts)

@@ -209,7 +209,7 @@ def test_transfer_not_advised_when_a_has_less_data_than_b():
     advice = mls.advise(task_a_examples=100, task_b_examples=1_000_000, same_input_type=True,
                         low_level_features_shared=True)
     assert "transfer_learning" not in names(advice.actions)
-    assert "task a examples (100) > task b examples (1000000) x setting transfer_data_ratio (10)" in str(
+    assert "task a examples (100) > task b examples (1,000,000) x setting transfer_data_ratio (10)" in str(
         advice.why_not("transfer_learning"))
 
 

@@ -40,7 +40,7 @@ SCENARIOS = [
     dict(task_a_examples=1_000_000, task_b_examples=100, same_input_type=True, low_level_features_shared=True),
     dict(tasks={"a": 1000, "b": 1000}, low_level_features_shared=True, can_train_big_network=True),
     dict(tasks={"a": 1000, "b": 1000}, low_level_features_shared=True, can_train_big_network=False),
-    dict(end_to_end_examples=1_000, stage_examples={"a": 100_000}),
+    dict(end_to_end_examples=1_000, stage_examples={"a": 100_000}, stages_simpler=True),
     dict(end_to_end_examples=1_000_000),
     dict(stage_examples={"a": 100_000}),
 ]
