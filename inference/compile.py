@@ -64,9 +64,13 @@ def condition_json(condition: Any) -> dict[str, Any]:
     """The durable_rules JSON of one condition (evaluated by the engine, never by a Python callback)."""
     if isinstance(condition, Compare):
         right = _operand_json(condition.right)
-        if condition.op == "==":
-            return {condition.left.field: right}
-        return {_OPS[condition.op]: {condition.left.field: right}}
+        test = {condition.left.field: right} if condition.op == "==" else {_OPS[condition.op]: {condition.left.field: right}}
+        # durable_rules evaluates arithmetic over an absent field as if it were present (e.g. a > b * 10 holds
+        # when b is missing); our semantics, and the why_not evaluator's, is that any absent field fails
+        others = [field for field in dict.fromkeys(condition.right.fields())]
+        if not others:
+            return test
+        return {"$and": [*({"$ex": {field: 1}} for field in others), test]}
     if isinstance(condition, Known):
         return {"$ex": {condition.ref.field: 1}}
     if isinstance(condition, Absent):

@@ -214,6 +214,9 @@ class Engine:
                     if session.error is not None:
                         raise session.error
                     self._merge(session)
+                # durable_rules' firing order within a stratum can follow the fact's field order; provenance is
+                # kept in a canonical order so that advice never depends on the order facts were given in
+                session.trace.firings.sort(key=lambda firing: (firing.stratum, firing.rule))
             finally:
                 self._session = None
                 self._delete(session.sid)  # always: even an unmatched fact leaves session state behind

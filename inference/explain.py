@@ -250,11 +250,14 @@ def why_not(trace: Trace, knowledge: CompiledKnowledge, name: str, kind: str | N
         if not producers:
             continue
         checks = []
+        fired = {firing.rule for firing in trace.firings}
         for rule_id in producers:
             rule = knowledge.rule(rule_id)
             stratum = knowledge.strata[rule_id]
             snapshot = trace.snapshots[stratum] if stratum < len(trace.snapshots) else trace.facts
             failed = tuple(failures(rule.when, snapshot))
+            if not failed and rule_id in fired:
+                failed = (Failure("its conditions hold, but its function found no value to conclude here", ()),)
             derived_missing = dict.fromkeys(
                 f for failure in failed for f in failure.fields
                 if producers_of(f, knowledge.producers) and f not in _seen and snapshot.get(f) is None

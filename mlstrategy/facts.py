@@ -54,7 +54,7 @@ def parse_fraction(value: Any) -> float:
     if isinstance(value, str):
         text = value.strip().replace(" ", "")
         try:
-            number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+            number = _to_float(text[:-1]) / 100 if text.endswith("%") else _to_float(text)
         except ValueError:
             raise PydanticCustomError(
                 "fraction_parsing",
@@ -62,7 +62,7 @@ def parse_fraction(value: Any) -> float:
                 {"value": value},
             ) from None
     elif isinstance(value, (int, float)):
-        number = float(value)
+        number = _to_float(value)
     else:
         raise PydanticCustomError(
             "fraction_type",
@@ -84,6 +84,15 @@ def parse_fraction(value: Any) -> float:
     return number
 
 
+def _to_float(value: Any) -> float:
+    """float(value), with an integer too large for a float reported as a validation error, not OverflowError."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise PydanticCustomError("number_too_large", "is too large to be a number here ({digits} digits)",
+                                  {"digits": len(str(value).lstrip("-"))}) from None
+
+
 def _trim(number: float) -> str:
     """A short decimal for messages: 8.0 -> '8', 0.080000001 -> '0.08'."""
     return f"{number:.6f}".rstrip("0").rstrip(".")
@@ -92,6 +101,9 @@ def _trim(number: float) -> str:
 def _no_bool(value: Any) -> Any:
     if isinstance(value, bool):
         raise PydanticCustomError("count_type", "must be a non-negative whole number, not a boolean")
+    if isinstance(value, int) and abs(value) > 10**15:
+        raise PydanticCustomError("count_range", "must be at most 10**15 examples; got a {digits}-digit number",
+                                  {"digits": len(str(abs(value)))})
     if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
         raise PydanticCustomError("count_type", "must be a whole number of examples; got {value}", {"value": value})
     return value
@@ -100,7 +112,7 @@ def _no_bool(value: Any) -> Any:
 def _finite(value: Any) -> Any:
     if isinstance(value, bool):
         raise PydanticCustomError("number_type", "must be a number, not a boolean")
-    if isinstance(value, (int, float)) and not math.isfinite(value):
+    if isinstance(value, (int, float)) and not math.isfinite(_to_float(value)):
         raise PydanticCustomError("number_finite", "must be a finite number; got {value}", {"value": value})
     return value
 
@@ -111,6 +123,8 @@ Count = Annotated[int, BeforeValidator(_no_bool), Field(ge=0)]
 """A number of examples: a non-negative integer."""
 Number = Annotated[float, BeforeValidator(_finite)]
 """Any finite number (a metric value such as a running time in ms)."""
+WholeNumber = Annotated[int, BeforeValidator(_no_bool)]
+"""A whole number that is not a boolean (for settings)."""
 Label = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -183,7 +197,7 @@ class Candidate(BaseModel):
     @model_validator(mode="after")
     def _metrics_are_numbers(self) -> "Candidate":
         for key, value in (self.model_extra or {}).items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(_to_float(value)):
                 raise PydanticCustomError(
                     "metric_type",
                     "candidate '{name}': metric '{metric}' must be a finite number; got '{value}'",

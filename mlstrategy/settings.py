@@ -15,7 +15,7 @@ from typing import Annotated, Any, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .facts import Fraction, check_keys
+from .facts import Fraction, Number, WholeNumber, check_keys
 from .knowledge.dsl import setting_field
 
 __all__ = ["Settings"]
@@ -33,7 +33,7 @@ class Settings(BaseModel):
             "absolute error points is no problem worth acting on (default 0.1 percentage point)."
         ),
     )
-    secondary_gap_ratio: Annotated[float, Field(gt=0, le=1)] = Field(
+    secondary_gap_ratio: Annotated[Number, Field(gt=0, le=1)] = Field(
         0.6,
         description=(
             "A gap is also worth acting on when it is at least this fraction of the largest gap; "
@@ -42,10 +42,10 @@ class Settings(BaseModel):
         ),
     )
 
-    confidence: Annotated[float, Field(gt=0.5, lt=1)] = Field(
+    confidence: Annotated[Number, Field(gt=0.5, lt=1)] = Field(
         0.95, description="Confidence level of the Wilson and Newcombe intervals used when set sizes are known."
     )
-    dev_test_cap: Annotated[int, Field(gt=0)] = Field(
+    dev_test_cap: Annotated[WholeNumber, Field(gt=0)] = Field(
         10_000,
         description=(
             "Dev and test sets stop growing at about this many examples (or 1% of the data, whichever is larger): "
@@ -53,7 +53,7 @@ class Settings(BaseModel):
             "60/20/20 split applies; at 1,000,000 this gives 98/1/1."
         ),
     )
-    split_tolerance: Annotated[float, Field(gt=1)] = Field(
+    split_tolerance: Annotated[Number, Field(gt=1)] = Field(
         2.0, description="A dev or test set more than this factor bigger or smaller than the suggested one is an outdated split."
     )
     min_category_share: Fraction = Field(
@@ -63,23 +63,23 @@ class Settings(BaseModel):
             "(the course: 5 of 100 is rarely worth weeks of work; 43% and 61% are)."
         ),
     )
-    secondary_category_ratio: Annotated[float, Field(gt=0, le=1)] = Field(
+    secondary_category_ratio: Annotated[Number, Field(gt=0, le=1)] = Field(
         0.6,
         description="Mislabeled examples are worth fixing only when their share is at least this fraction of the largest category's.",
     )
-    transfer_data_ratio: Annotated[float, Field(ge=1)] = Field(
+    transfer_data_ratio: Annotated[Number, Field(ge=1)] = Field(
         10.0, description="Transfer from A to B when A has at least this many times B's data."
     )
-    transfer_small_data: Annotated[int, Field(ge=0)] = Field(
+    transfer_small_data: Annotated[WholeNumber, Field(ge=0)] = Field(
         1_000, description="With fewer task-B examples than this, fine-tune only the last layers; with more, all layers."
     )
     multitask_balance: Fraction = Field(
         0.1, description="Multi-task learning needs similar data per task: the smallest task has at least this fraction of the largest's."
     )
-    min_end_to_end_examples: Annotated[int, Field(ge=0)] = Field(
+    min_end_to_end_examples: Annotated[WholeNumber, Field(ge=0)] = Field(
         100_000, description="End-to-end learning needs at least this many (x, y) pairs for the whole mapping."
     )
-    pipeline_data_ratio: Annotated[float, Field(ge=1)] = Field(
+    pipeline_data_ratio: Annotated[Number, Field(ge=1)] = Field(
         10.0, description="A pipeline wins when every stage has at least this many times the end-to-end pairs."
     )
 
