@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list every rule: id, course section, what it concludes")
     rules.add_argument("--format", choices=("text", "markdown", "json"), default="text")
 
+    commands.add_parser("settings", help="list every setting with its default and meaning")
+
     demo = commands.add_parser("demo", help="the built-in example situation, explained")
     demo.add_argument("--format", choices=FORMATS, default=None)
     return parser
@@ -167,6 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "rules":
             _rules(args.format)
+        elif args.command == "settings":
+            _emit("\n".join(f"{name} = {field.default!r}\n    {field.description}"
+                            for name, field in Settings.model_fields.items()), None)
         elif args.command == "demo":
             situation = demo_situation()
             advice = advise(situation)

@@ -94,3 +94,15 @@ def test_installed_entry_point_runs():
     assert result.returncode == 0 and json.loads(result.stdout)["primary_problem"] == "avoidable_bias"
     version = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
     assert version.stdout.startswith("mlstrategy ")
+
+
+def test_settings_listing_and_readme_agree(capsys, root):
+    from mlstrategy.settings import Settings
+
+    code, out, _ = run(capsys, "settings")
+    readme = (root / "README.md").read_text()
+    assert code == 0
+    for name, field in Settings.model_fields.items():
+        assert f"{name} = {field.default!r}" in out
+        default = f"{field.default:,}" if isinstance(field.default, int) else str(field.default)
+        assert f"| `{name}` | {default} |" in readme, f"README's settings table is stale for {name}"
