@@ -101,10 +101,21 @@ class Trace:
 
 # ---------------------------------------------------------------- fact encoding
 def _number(value: float) -> str:
-    text = repr(float(value))
+    text = repr(value)
     if "e" in text and "." not in text.split("e")[0]:  # '1e-07' -> '1.0e-07' (the C parser rejects the former)
         mantissa, exponent = text.split("e")
         text = f"{mantissa}.0e{exponent}"
+    return text
+
+
+_KEYS: dict[str, str] = {}
+_encode_string = json.encoder.encode_basestring  # the C-accelerated string encoder json.dumps uses
+
+
+def _key(name: str) -> str:
+    text = _KEYS.get(name)
+    if text is None:
+        text = _KEYS[name] = _encode_string(name) + ":"
     return text
 
 
@@ -114,19 +125,20 @@ def encode_fact(fields: Mapping[str, Any]) -> str:
     for key, value in fields.items():
         if value is None:
             continue
-        if isinstance(value, bool):
-            text = "true" if value else "false"
-        elif isinstance(value, int):
-            text = str(value)
-        elif isinstance(value, float):
+        kind = type(value)
+        if kind is float:
             if not math.isfinite(value):
                 raise EngineError(f"field {key!r} is not finite ({value}); validation should have stopped it")
             text = _number(value)
-        elif isinstance(value, str):
-            text = json.dumps(value, ensure_ascii=False)
+        elif kind is str:
+            text = _encode_string(value)
+        elif kind is bool:
+            text = "true" if value else "false"
+        elif kind is int:
+            text = str(value)
         else:
-            raise EngineError(f"field {key!r} is not a scalar: {type(value).__name__}")
-        parts.append(f"{json.dumps(key, ensure_ascii=False)}:{text}")
+            raise EngineError(f"field {key!r} is not a scalar: {kind.__name__}")
+        parts.append(_key(key) + text)
     return "{" + ",".join(parts) + "}"
 
 

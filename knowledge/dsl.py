@@ -371,6 +371,7 @@ class Rule:
     detail: Callable[[Mapping[str, Any]], str] | None = None
     """An optional small pure function whose text is appended to the rationale (e.g. why each candidate lost)."""
     _reads: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _settings: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not _RULE_ID.match(self.id):
@@ -385,6 +386,9 @@ class Rule:
         fields.extend(name for name in template_fields(self.because)
                       if not name.startswith("setting:") and name not in concluded)
         object.__setattr__(self, "_reads", tuple(dict.fromkeys(fields)))
+        names = list(self.when.settings())
+        names.extend(n.split(":", 1)[1] for n in template_fields(self.because) if n.startswith("setting:"))
+        object.__setattr__(self, "_settings", tuple(dict.fromkeys(names)))
 
     def reads(self) -> tuple[str, ...]:
         """Every fact field a condition, a conclusion or the rationale reads, in first-use order."""
@@ -395,9 +399,8 @@ class Rule:
         return tuple(dict.fromkeys(self.when.fields()))
 
     def settings(self) -> tuple[str, ...]:
-        names = list(self.when.settings())
-        names.extend(n.split(":", 1)[1] for n in template_fields(self.because) if n.startswith("setting:"))
-        return tuple(dict.fromkeys(names))
+        """The settings the conditions and the rationale use."""
+        return self._settings
 
     def concludes(self) -> tuple[str, ...]:
         """The snapshot fields this rule concludes."""
