@@ -85,9 +85,21 @@ class Advice:
         self.settings = settings
         self.trace = trace
         self._knowledge = knowledge
-        ranked = rank_diagnoses(trace)
-        self.diagnoses: list[Diagnosis] = [self._diagnosis(item.name, item.severity, item.firings) for item in ranked]
-        self.actions: list[Action] = [
+
+    # Results are built on first access: a sweep that reads only `primary_problem` pays for little else.
+    @cached_property
+    def _ranked(self) -> list[Any]:
+        return rank_diagnoses(self.trace)
+
+    @cached_property
+    def diagnoses(self) -> list[Diagnosis]:
+        """Ranked: target problems, then gap problems (significant, then largest first), then caveats."""
+        return [self._diagnosis(item.name, item.severity, item.firings) for item in self._ranked]
+
+    @cached_property
+    def actions(self) -> list[Action]:
+        """The plan: each action once, with every reason, ordered by the diagnosis it addresses."""
+        return [
             Action(
                 name=item.name,
                 title=ACTIONS[item.name].title if item.name in ACTIONS else item.name,
@@ -96,18 +108,25 @@ class Advice:
                 addresses=item.addresses,
                 reasons=self._reasons(item.firings),
             )
-            for item in order_actions(trace, ranked)
+            for item in order_actions(self.trace, self._ranked)
         ]
-        self.missing: list[MissingFact] = [MissingFact(q.name, q.why, q.rules) for q in rank_questions(trace)]
-        self.values: dict[str, Any] = {
-            name: trace.facts[pairs[0][1].field] for name, pairs in trace.concluded("value").items()
-        }
+
+    @cached_property
+    def missing(self) -> list[MissingFact]:
+        """Facts not given that would change or sharpen the advice, most decisive first."""
+        return [MissingFact(q.name, q.why, q.rules) for q in rank_questions(self.trace)]
+
+    @cached_property
+    def values(self) -> dict[str, Any]:
+        """Derived values by name (gaps, Bayes proxy, F1, ceilings, the selected candidate...)."""
+        return {name: self.trace.facts[pairs[0][1].field] for name, pairs in self.trace.concluded("value").items()}
 
     # ------------------------------------------------------------ contents
     @property
     def primary_problem(self) -> str | None:
         """The first diagnosis that is not a caveat: target problems before gap problems, larger gaps first."""
-        return next((d.name for d in self.diagnoses if not d.is_caveat), None)
+        caveats = {name for name, info in DIAGNOSES.items() if info.kind == "caveat"}
+        return next((item.name for item in self._ranked if item.name not in caveats), None)
 
     @property
     def inputs(self) -> dict[str, Any]:
