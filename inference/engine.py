@@ -26,8 +26,42 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-import durable_rules_engine
-from durable import engine as _durable
+import os
+import sys
+import time
+
+
+def _import_durable_core() -> Any:
+    """Import durable_rules' C core, on every Python we support.
+
+    CPython 3.13 removed `PyEval_CallObject`; durable_rules 2.0.28 (its last release) still references it,
+    so with Python's default eager symbol binding (RTLD_NOW) the import fails with "undefined symbol:
+    PyEval_CallObject". The C core calls that function only inside its store/delete/queue/idle-state
+    callbacks, which we never register (and must never register: its implicit `int` return also truncates
+    pointers there). So on 3.13+ we import it with lazy binding: the unused symbol is never resolved.
+    This needs no compiler step of our own, unlike a shim library. It fails only under LD_BIND_NOW=1.
+    Delete this when durable_rules releases upstream PR #403 (the fix) to PyPI.
+    """
+    if sys.version_info < (3, 13):
+        import durable_rules_engine
+
+        return durable_rules_engine
+    flags = sys.getdlopenflags()
+    sys.setdlopenflags(os.RTLD_LAZY | (flags & ~os.RTLD_NOW))
+    try:
+        import durable_rules_engine
+    finally:
+        sys.setdlopenflags(flags)
+    return durable_rules_engine
+
+
+durable_rules_engine = _import_durable_core()
+
+from durable import engine as _durable  # noqa: E402  (after the core, which it imports)
+
+# durable_rules stamps every action with datetime.utcfromtimestamp(), deprecated since Python 3.12 (a
+# DeprecationWarning per rule firing). Its value only times action leases, so plain time.time() serves.
+_durable._unix_now = time.time
 
 from mlstrategy.knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value, Values
 

@@ -68,28 +68,34 @@ def holds(condition: Any, facts: Mapping[str, Any]) -> bool:
     raise TypeError(f"unknown condition {condition!r}")
 
 
-def _operand_text(operand: Any, facts: Mapping[str, Any]) -> str:
+def _operand_text(operand: Any, facts: Mapping[str, Any] | None) -> str:
     if isinstance(operand, Const):
-        return format_value("", operand.value)
-    if isinstance(operand, Setting):
-        return f"setting {operand.name} ({format_value(operand.name, facts.get(operand.field))})"
-    if isinstance(operand, Fact):
-        return f"{field_title(operand.field)} ({format_value(operand.field, facts.get(operand.field))})"
+        return repr(operand.value) if isinstance(operand.value, str) else format_value("", operand.value)
+    if isinstance(operand, (Setting, Fact)):
+        label = f"setting {operand.name}" if isinstance(operand, Setting) else field_title(operand.field)
+        if facts is None:
+            return label
+        name = operand.name if isinstance(operand, Setting) else operand.field
+        return f"{label} ({format_value(name, facts.get(operand.field))})"
     sign = "x" if isinstance(operand, Times) else "+"
     inner = f"{_operand_text(operand.left, facts)} {sign} {_operand_text(operand.right, facts)}"
+    if facts is None:
+        return inner
     value = operand_value(operand, facts)
     unit_field = operand.left.field if isinstance(operand.left, Fact) else ""
     return inner + (f" = {format_value(unit_field, value)}" if value is not None else "")
 
 
-def describe(condition: Any, facts: Mapping[str, Any]) -> str:
-    """A condition in words with the actual values, e.g. 'variance (2%) >= setting min_gap (0.1%)'."""
+def describe(condition: Any, facts: Mapping[str, Any] | None = None) -> str:
+    """A condition in words, with the actual values when facts are given: 'variance (2%) >= setting min_gap (0.1%)'."""
     if isinstance(condition, Compare):
         return f"{_operand_text(condition.left, facts)} {condition.op} {_operand_text(condition.right, facts)}"
-    if isinstance(condition, Known):
-        return f"{field_title(condition.ref.field)} is known"
-    if isinstance(condition, Absent):
-        return f"{field_title(condition.ref.field)} is absent"
+    if isinstance(condition, (Known, Absent)):
+        field = condition.ref.field
+        derived = field.startswith(("diagnosis:", "action:"))
+        if isinstance(condition, Known):
+            return f"{field_title(field)} " + ("was concluded" if derived else "is known")
+        return f"{field_title(field)} " + ("was not concluded" if derived else "is absent")
     joiner = " and " if isinstance(condition, AllOf) else " or "
     return "(" + joiner.join(describe(part, facts) for part in condition.parts) + ")"
 
@@ -102,7 +108,7 @@ def _why_false(condition: Any, facts: Mapping[str, Any]) -> str:
     if isinstance(condition, Absent):
         return f"it is {format_value(condition.ref.field, facts.get(condition.ref.field))}"
     if isinstance(condition, Known):
-        return "not given and not concluded"
+        return "no" if condition.ref.field.startswith(("diagnosis:", "action:")) else "not given and not concluded"
     return "false"
 
 

@@ -9,6 +9,7 @@ item explained back to the facts that caused it.
 """
 from __future__ import annotations
 
+from ._version import __version__
 from .facts import Situation
 from .settings import Settings
 from .advice import Action, Advice, Diagnosis, MissingFact, Reason
@@ -16,7 +17,6 @@ from .consult import advise, rules
 from .inference.engine import EngineError, RuleError
 from .inference.explain import Explanation, UnknownName, WhyNot
 
-__version__ = "0.1.0"
 
 __all__ = [
     "advise", "rules", "Situation", "Settings", "Advice", "Diagnosis", "Action", "Reason", "MissingFact",

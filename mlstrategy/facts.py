@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
-import tomllib
+import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal, Mapping
 
@@ -26,6 +26,11 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 __all__ = [
     "Situation",
