@@ -78,7 +78,8 @@ def rank_diagnoses(trace: Trace) -> list[RankedDiagnosis]:
     """Diagnoses in the order the advice presents them (see module docstring)."""
     found = trace.concluded("diagnosis")
     ranked = [
-        RankedDiagnosis(name, pairs[0][1].value, tuple(firing for firing, _ in pairs))
+        RankedDiagnosis(name, next((c.value for _, c in pairs if c.value is not None), None),
+                        tuple(firing for firing, _ in pairs))
         for name, pairs in found.items()
     ]
     return sorted(ranked, key=lambda item: _diagnosis_key(item.name, item.severity, trace.facts))

@@ -7,7 +7,7 @@ True
 from __future__ import annotations
 
 from . import (
-    baseline, bias_variance, dev_test, end_to_end, error_analysis, gaps, human, metrics, mismatch, multitask,
+    baseline, bias_variance, curves, dev_test, end_to_end, error_analysis, gaps, human, metrics, mismatch, multitask,
     orthogonalization, significance, transfer, weighting,
 )
 from .dsl import Rule
@@ -15,7 +15,7 @@ from .dsl import Rule
 __all__ = ["RULES", "MODULES", "Rule"]
 
 MODULES = (
-    orthogonalization, metrics, weighting, dev_test, human, gaps, bias_variance, significance, error_analysis,
+    orthogonalization, metrics, weighting, dev_test, human, gaps, bias_variance, curves, significance, error_analysis,
     baseline, mismatch, transfer, multitask, end_to_end,
 )
 """The topic modules, each holding a `RULES` tuple."""

@@ -1,7 +1,7 @@
 """Bias and variance: which gaps are worth acting on, and the course's knobs for each."""
 from __future__ import annotations
 
-from .dsl import Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, ge, gt, not_diagnosed, setting, times
+from .dsl import Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, ge, gt, known, not_diagnosed, setting, times
 
 __all__ = ["RULES", "gap_problem", "significant", "BIAS_ACTIONS", "VARIANCE_ACTIONS"]
 
@@ -38,7 +38,7 @@ RULES: tuple[Rule, ...] = (
         id="bias.actions",
         section="Improving your model performance",
         title="Knobs for avoidable bias",
-        when=all_of(diagnosed("avoidable_bias"), significant("avoidable_bias")),
+        when=all_of(diagnosed("avoidable_bias"), known("avoidable_bias"), significant("avoidable_bias")),
         then=tuple(Recommend(action, addresses=("avoidable_bias",)) for action in BIAS_ACTIONS),
         because=(
             "To cut avoidable bias {avoidable_bias}: train a bigger model, train longer or with a better optimizer "
@@ -49,7 +49,7 @@ RULES: tuple[Rule, ...] = (
         id="variance.actions",
         section="Improving your model performance",
         title="Knobs for variance",
-        when=all_of(diagnosed("variance"), not_diagnosed("train_dev_missing"), significant("variance")),
+        when=all_of(diagnosed("variance"), known("variance"), not_diagnosed("train_dev_missing"), significant("variance")),
         then=tuple(Recommend(action, addresses=("variance",)) for action in VARIANCE_ACTIONS),
         because=(
             "To cut variance {variance}: get more training data, regularize (L2, dropout), augment the data, "

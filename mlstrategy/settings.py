@@ -83,6 +83,19 @@ class Settings(BaseModel):
         10.0, description="A pipeline wins when every stage has at least this many times the end-to-end pairs."
     )
 
+    curve_window: Annotated[WholeNumber, Field(ge=1)] = Field(
+        3, description="Learning curves are judged over their last this many epochs."
+    )
+    curve_improving: Fraction = Field(
+        0.01, description="A training curve that fell by at least this fraction over the window was still improving."
+    )
+    curve_rise: Fraction = Field(
+        0.05, description="A dev curve that ended at least this fraction above its best epoch is rising (overfitting)."
+    )
+    curve_high: Fraction = Field(
+        0.5, description="A flat training curve still at this fraction of its first value or more is stuck high (bias)."
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _known_keys(cls, data: Any) -> Any:

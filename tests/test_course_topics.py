@@ -257,3 +257,24 @@ def test_orthogonalization_chain_each_stage_has_its_knobs(facts, stage, knob):
     assert advice.diagnoses[0].stage == stage
     assert knob in names(advice.actions)
     assert advice.actions[0].addresses == (advice.primary_problem,)
+
+
+# ---------------------------------------------------------------- learning curves
+def test_still_improving_when_training_stopped_is_undertrained():
+    advice = mls.advise(train_curve=[1.0, 0.8, 0.6, 0.5, 0.4], dev_curve=[1.1, 0.9, 0.7, 0.6, 0.5])
+    assert advice.primary_problem == "undertrained"
+    assert names(advice.actions) == ["train_longer"]
+
+
+def test_dev_rising_while_train_falls_is_variance_with_early_stopping():
+    advice = mls.advise(train_curve=[1.0, 0.6, 0.4, 0.3, 0.2], dev_curve=[1.0, 0.7, 0.5, 0.6, 0.7])
+    assert advice.primary_problem == "variance"
+    assert advice.action("early_stopping").params == {"epoch": 3, "of": 5}
+    assert "regularization" in names(advice.actions)
+    assert "train_longer" not in names(advice.actions)
+
+
+def test_flat_and_high_training_curve_is_bias():
+    advice = mls.advise(train_curve=[1.0, 0.9, 0.85, 0.85, 0.85, 0.85])
+    assert advice.primary_problem == "avoidable_bias"
+    assert names(advice.actions) == ["bigger_model"]
