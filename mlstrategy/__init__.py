@@ -14,11 +14,12 @@ from .facts import Situation
 from .settings import Settings
 from .advice import Action, Advice, Diagnosis, MissingFact, Reason
 from .consult import advise, rules
+from .batch import BatchError, advise_many
 from .inference.engine import EngineError, RuleError
 from .inference.explain import Explanation, UnknownName, WhyNot
 
 
 __all__ = [
-    "advise", "rules", "Situation", "Settings", "Advice", "Diagnosis", "Action", "Reason", "MissingFact",
+    "advise", "advise_many", "BatchError", "rules", "Situation", "Settings", "Advice", "Diagnosis", "Action", "Reason", "MissingFact",
     "Explanation", "WhyNot", "EngineError", "RuleError", "UnknownName", "__version__",
 ]

@@ -1,0 +1,130 @@
+"""Advice for many situations at once (a hyper-parameter sweep, every run of a project), in input order.
+
+>>> from mlstrategy import advise_many
+>>> results = advise_many([{"human_error": 0.01, "train_error": 0.08, "dev_error": 0.1}, {"train_error": 8}])
+>>> results[0].primary_problem, bool(results[1]), results[1].error_type
+('avoidable_bias', False, 'ValidationError')
+"""
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+from pydantic import ValidationError
+
+from .advice import Advice
+from .consult import default_engine
+from .facts import Situation
+from .settings import Settings
+
+__all__ = ["advise_many", "BatchError", "AUTO_POOL_SIZE"]
+
+AUTO_POOL_SIZE = 5_000
+"""From this many situations on, `advise_many` uses a process pool of its own (one engine per process)."""
+
+
+@dataclass(frozen=True)
+class BatchError:
+    """The entry for a situation that could not be advised: its position, the error's type and message.
+
+    It is falsy, so `[r for r in results if r]` keeps the advice only.
+    """
+
+    index: int
+    error_type: str
+    message: str
+
+    def __bool__(self) -> bool:
+        return False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "error": self.error_type, "message": self.message}
+
+
+def _consult_chunk(start: int, items: Sequence[Any], settings: Mapping[str, Any]) -> list[tuple]:
+    """Advise a chunk in this process: picklable results (the situation and the engine's trace, or an error)."""
+    chosen = Settings.from_any(settings)
+    engine = default_engine()
+    out: list[tuple] = []
+    for offset, item in enumerate(items):
+        try:
+            situation = Situation.from_any(item)
+            out.append(("ok", situation, engine.consult(situation.given(), chosen.as_fields())))
+        except ValidationError as error:
+            out.append(("error", start + offset, "ValidationError", str(error)))
+        except Exception as error:  # an engine fault on one item must not lose the batch
+            out.append(("error", start + offset, type(error).__name__, str(error)))
+    return out
+
+
+def _progress(total: int, enabled: bool | None) -> Any:
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        return None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    bar.start()
+    bar.add_task("advising", total=total)
+    return bar
+
+
+def advise_many(
+    situations: Iterable[Situation | Mapping[str, Any]],
+    *,
+    settings: Settings | Mapping[str, Any] | None = None,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    progress: bool | None = None,
+    chunksize: int = 250,
+) -> list[Advice | BatchError]:
+    """Advise every situation; results come back in input order, a `BatchError` where one could not be advised.
+
+    - `executor`: any `concurrent.futures.Executor` (a process pool, a Dask `client.get_executor()`, Ray's);
+      work is sent in chunks of `chunksize` situations.
+    - `workers`: without an executor, the size of a process pool of our own; by default one is used (with a
+      worker per core) from `AUTO_POOL_SIZE` situations on, and everything runs in this process below that.
+    - `progress`: a progress bar on standard error (default: when it is a terminal).
+    """
+    items = list(situations)
+    chosen = Settings.from_any(settings)
+    payload = chosen.model_dump()
+    if executor is None and workers is None and len(items) >= AUTO_POOL_SIZE and (os.cpu_count() or 1) > 1:
+        workers = os.cpu_count()
+    own_pool = executor is None and workers is not None and workers > 1
+    if own_pool:
+        executor = ProcessPoolExecutor(max_workers=workers)
+    bar = _progress(len(items), progress)
+    try:
+        if executor is None:
+            chunks = []
+            for start in range(0, len(items), chunksize):
+                chunks.append(_consult_chunk(start, items[start:start + chunksize], payload))
+                if bar is not None:
+                    bar.advance(0, len(chunks[-1]))
+        else:
+            futures = [executor.submit(_consult_chunk, start, items[start:start + chunksize], payload)
+                       for start in range(0, len(items), chunksize)]
+            chunks = []
+            for future in futures:  # in submission order: results stay in input order
+                chunks.append(future.result())
+                if bar is not None:
+                    bar.advance(0, len(chunks[-1]))
+    finally:
+        if bar is not None:
+            bar.stop()
+        if own_pool:
+            executor.shutdown()
+    knowledge = default_engine().knowledge
+    results: list[Advice | BatchError] = []
+    for chunk in chunks:
+        for entry in chunk:
+            if entry[0] == "ok":
+                results.append(Advice(entry[1], chosen, entry[2], knowledge))
+            else:
+                results.append(BatchError(*entry[1:]))
+    return results

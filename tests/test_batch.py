@@ -1,0 +1,43 @@
+"""advise_many: many situations, in input order, one bad item never losing the batch."""
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import mlstrategy as mls
+
+RUNS = [
+    {"human_error": 0.01, "train_error": 0.08, "dev_error": 0.10},
+    {"human_error": 0.075, "train_error": 0.08, "dev_error": 0.10},
+    {"train_error": 8, "dev_error": 0.1},  # a percentage typed without its sign
+    {"human_error": 0.0, "train_error": 0.01, "train_dev_error": 0.015, "dev_error": 0.10},
+    mls.Situation(human_error=0.01, train_error=0.02, dev_error=0.03, test_error=0.1),
+] * 7
+
+
+def _summary(results):
+    return [r.to_dict() if r else r.to_dict() for r in results]
+
+
+def test_results_in_input_order_with_an_error_entry_for_the_bad_item():
+    results = mls.advise_many(RUNS, chunksize=3)
+    assert len(results) == len(RUNS)
+    assert [r.primary_problem if r else None for r in results[:5]] == [
+        "avoidable_bias", "variance", None, "data_mismatch", "dev_set_overfitting"]
+    bad = results[2]
+    assert not bad and bad.index == 2 and bad.error_type == "ValidationError" and "8% = 0.08" in bad.message
+    assert [r.index for r in results if not r] == list(range(2, len(RUNS), 5))
+
+
+def test_sequential_pool_and_any_executor_agree():
+    sequential = _summary(mls.advise_many(RUNS, chunksize=4))
+    assert _summary(mls.advise_many(RUNS, workers=2, chunksize=4)) == sequential
+    with ThreadPoolExecutor(4) as pool:
+        assert _summary(mls.advise_many(RUNS, executor=pool, chunksize=2)) == sequential
+    with ProcessPoolExecutor(2) as pool:
+        assert _summary(mls.advise_many(RUNS, executor=pool, chunksize=5)) == sequential
+    assert sequential[0] == mls.advise(RUNS[0]).to_dict()
+
+
+def test_settings_apply_to_every_item():
+    results = mls.advise_many(RUNS[:2], settings={"secondary_gap_ratio": 0.25})
+    assert [d.name for d in results[0].diagnoses] == ["avoidable_bias", "variance"]
