@@ -360,10 +360,23 @@ class Situation(_Strict):
         return cls.model_validate(load_mapping(path))
 
 
+MAX_FILE_BYTES = 10 * 2**20
+"""Situation and settings files larger than this (10 MiB) are refused: no real situation is that big."""
+
+
 def load_mapping(path: str | Path) -> dict[str, Any]:
-    """Parse a YAML, JSON or TOML file into a mapping; a file that is not a mapping is a ValidationError."""
+    """Parse a YAML, JSON or TOML file into a mapping; a file that is not a mapping is a ValidationError.
+
+    YAML is read with `safe_load` only: nothing a file contains is ever executed.
+    """
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _file_error(path, f"the file is {size:,} bytes; situation files are limited to {MAX_FILE_BYTES:,}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise _file_error(path, f"not UTF-8 text ({exc.reason})") from None
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
