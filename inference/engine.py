@@ -189,6 +189,11 @@ def engine_fields(facts: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _concludes(value: Any) -> bool:
+    """None concludes nothing, and neither does a number that overflowed (inf) or is undefined (NaN)."""
+    return value is not None and not (isinstance(value, float) and not math.isfinite(value))
+
+
 def _read_values(rule: Rule, facts: Mapping[str, Any]) -> dict[str, Any]:
     """The fields a rule read, with their values; a family read (`f1:*`) stands for every member present."""
     out: dict[str, Any] = {}
@@ -234,11 +239,13 @@ class Engine:
         self._serial = itertools.count(1)
         self._session: _Session | None = None
         definitions = copy.deepcopy(self.knowledge.definitions)
+        self._actions: dict[str, Any] = {}
         for rule_id, definition in definitions.items():
-            definition["run"] = self._action(rule_id)
+            definition["run"] = self._actions[rule_id] = self._action(rule_id)
         # Every session's first fact must be handled by some rule: deleting a session whose facts were all
         # unhandled crashes durable_rules (free(): invalid size / segfault). This catch-all does nothing else.
         definitions[_SESSION_RULE] = {"all": [{"m": {"t": "s0"}}], "run": _open_session}
+        self._actions[_SESSION_RULE] = _open_session
         self._host = _PrivateHost({_RULESET: definitions})
         self._ruleset = self._host.get_ruleset(_RULESET)
         self._by_stratum: dict[int, list[str]] = {}
@@ -280,11 +287,30 @@ class Engine:
             return False
         if code == 2:
             raise EngineError(f"the rule engine saw the stratum-{stratum} fact twice (session {sid})")
-        errors: list[Any] = []
-        self._ruleset.do_actions(state if code != 3 else 0, lambda error, _: errors.append(error) if error else None)
-        if errors:
-            raise EngineError(f"the rule engine failed while running actions: {errors[0]}")
+        self._run_actions(handle, state if code != 3 else 0)
         return True
+
+    def _run_actions(self, handle: Any, state_handle: Any) -> None:
+        """Run the agenda to its end: our own loop over durable_rules' C calls.
+
+        durable's Python loop builds a Closure, parses the whole matched fact and re-serializes the session
+        state around every firing. Our actions read nothing from the closure and never change the session
+        state, so all we need from each agenda entry is the rule's name, the first key of its JSON.
+        """
+        try:
+            started = durable_rules_engine.start_action_for_state(handle, state_handle)
+            message = started[1] if started else None
+            while message:
+                name = message[2:message.index('"', 2)]  # '{"bias.actions": {...}}' -> 'bias.actions'
+                action = self._actions.get(name)
+                if action is None:
+                    raise EngineError(f"the rule engine scheduled an unknown action {name!r}")
+                action(None)
+                message = durable_rules_engine.complete_and_start_action(handle, state_handle)
+        except EngineError:
+            raise
+        except Exception as error:  # an engine error code while running the agenda
+            raise EngineError(f"the rule engine failed while running actions: {error}") from error
 
     def _delete(self, sid: str) -> None:
         try:
@@ -331,11 +357,11 @@ class Engine:
         for conclusion in rule.then:
             if isinstance(conclusion, Value):
                 value = conclusion.compute(facts)
-                if value is not None:  # None concludes nothing
+                if _concludes(value):
                     yield Concluded("value", conclusion.name, conclusion.field, value)
             elif isinstance(conclusion, Values):
                 for key, value in conclusion.compute(facts).items():
-                    if value is not None:
+                    if _concludes(value):
                         name = f"{conclusion.prefix}:{key}"
                         yield Concluded("value", name, name, value)
             elif isinstance(conclusion, Diagnose):

@@ -7,11 +7,17 @@ early); a training curve flat and high is avoidable bias (a bigger model).
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping
 
 from .dsl import Diagnose, Recommend, Rule, Value, absent, all_of, any_of, ge, gt, known, lt, setting
 
 __all__ = ["RULES", "recent_improvement", "remaining", "rise_from_best"]
+
+
+def _finite(value: float) -> float | None:
+    """A ratio over a tiny denominator can overflow to inf; no finite answer means no conclusion."""
+    return round(value, 12) if math.isfinite(value) else None
 
 
 def recent_improvement(curve: list[float], window: int) -> float | None:
@@ -21,14 +27,14 @@ def recent_improvement(curve: list[float], window: int) -> float | None:
     start = curve[-min(window, len(curve) - 1) - 1]
     if start == 0:
         return 0.0
-    return round((start - curve[-1]) / start, 12)
+    return _finite((start - curve[-1]) / start)
 
 
 def remaining(curve: list[float]) -> float | None:
     """The last value as a fraction of the first (1 = nothing learned)."""
     if len(curve) < 2 or curve[0] == 0:
         return None
-    return round(curve[-1] / curve[0], 12)
+    return _finite(curve[-1] / curve[0])
 
 
 def rise_from_best(curve: list[float]) -> float | None:
@@ -38,7 +44,7 @@ def rise_from_best(curve: list[float]) -> float | None:
     best = min(curve)
     if best == 0:
         return 0.0 if curve[-1] == 0 else 1.0
-    return round((curve[-1] - best) / best, 12)
+    return _finite((curve[-1] - best) / best)
 
 
 def _best_epoch(facts: Mapping[str, Any]) -> dict[str, Any]:

@@ -271,7 +271,8 @@ def any_of(*parts: Condition) -> AnyOf:
 class Value:
     """Derive the value `name` (a number, or a name for a few) with a small pure function of the facts.
 
-    A function that returns None concludes nothing (e.g. precision when nothing was predicted positive).
+    A function that returns None concludes nothing (e.g. precision when nothing was predicted positive);
+    so does a float that is not finite (a ratio that overflowed).
     """
 
     name: str
