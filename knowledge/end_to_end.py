@@ -15,7 +15,7 @@ def _min_stage(facts: Mapping[str, Any]) -> int:
 def _ratio(facts: Mapping[str, Any]) -> float | None:
     if not facts["end_to_end_examples"]:
         return None
-    return round(_min_stage(facts) / facts["end_to_end_examples"], 9)
+    return _min_stage(facts) / facts["end_to_end_examples"]
 
 
 RULES: tuple[Rule, ...] = (

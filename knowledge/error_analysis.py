@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .dsl import Ask, Const, Diagnose, Recommend, Rule, Value, Values, absent, all_of, eq, ge, known, setting, times
+from .dsl import Ask, Const, Diagnose, Recommend, Rule, Value, Values, absent, all_of, eq, ge, gt, known, setting, times
 
 __all__ = ["RULES", "ceilings", "ranked_categories"]
 
@@ -19,7 +19,8 @@ def _shares(facts: Mapping[str, Any]) -> dict[str, float]:
 
 def ceilings(facts: Mapping[str, Any]) -> dict[str, float]:
     """The dev error left if each category were fixed completely: dev error x (1 - its share of the errors)."""
-    return {name: round(facts["dev_error"] * (1 - share), 12) for name, share in _shares(facts).items()}
+    dev = facts["dev_error"]
+    return {name: min(dev, max(0.0, round(dev * (1 - share), 12))) for name, share in _shares(facts).items()}
 
 
 def ranked_categories(facts: Mapping[str, Any]) -> list[tuple[str, float]]:
@@ -27,9 +28,10 @@ def ranked_categories(facts: Mapping[str, Any]) -> list[tuple[str, float]]:
     return sorted(_shares(facts).items(), key=lambda item: (-item[1], item[0]))
 
 
-def _top_share(facts: Mapping[str, Any]) -> float | None:
+def _top_share(facts: Mapping[str, Any]) -> float:
+    """The largest category's share of the examined errors (0 when no category was tallied)."""
     ranked = ranked_categories(facts)
-    return round(ranked[0][1], 12) if ranked else None
+    return round(ranked[0][1], 12) if ranked else 0.0
 
 
 def _focus(facts: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,7 +79,7 @@ RULES: tuple[Rule, ...] = (
         id="error_analysis.focus",
         section="Carrying out error analysis",
         title="Work on the categories that can remove most error",
-        when=ge("top_category_share", setting("min_category_share")),
+        when=all_of(gt("top_category_share", 0), ge("top_category_share", setting("min_category_share"))),
         then=(Recommend("focus_error_category", params=_focus, reads=("error_analysis", "dev_error")),),
         because=(
             "Work on the categories that are at least {setting:min_category_share} of the errors, largest first: "

@@ -1,21 +1,25 @@
 """Single-number evaluation metrics, and choosing among candidates with optimizing and satisficing metrics."""
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from .dsl import Diagnose, Recommend, Rule, Value, Values, absent, all_of, eq, ge, known
 
-__all__ = ["RULES", "f1_score", "metric_direction", "optimizing_metric", "select_candidate", "candidate_metrics"]
+__all__ = ["RULES", "f1_score", "metric_direction", "optimizing_metric", "select_candidate", "candidate_metrics",
+           "feasible_candidates"]
 
-HIGHER_IS_BETTER = ("accuracy", "precision", "recall", "f1", "auc", "map", "bleu", "score", "iou", "dice", "r2")
-LOWER_IS_BETTER = ("error", "time", "latency", "memory", "false_positive", "false_negative", "loss", "ms", "size",
-                   "cost", "fpr", "fnr", "mse", "mae", "rmse", "perplexity")
+HIGHER_IS_BETTER = ("accuracy", "acc", "precision", "recall", "f1", "auc", "map", "bleu", "score", "iou", "dice",
+                    "r2", "throughput", "per_second")
+LOWER_IS_BETTER = ("error", "time", "latency", "memory", "false_positive", "false_negative", "false_positives",
+                   "false_negatives", "loss", "ms", "size", "cost", "fpr", "fnr", "mse", "mae", "rmse", "perplexity",
+                   "seconds", "mb", "gb", "bytes")
 
 
-def f1_score(precision: float, recall: float) -> float | None:
-    """The harmonic mean of precision and recall: 2 / (1/P + 1/R); None when both are zero."""
+def f1_score(precision: float, recall: float) -> float:
+    """The harmonic mean of precision and recall: 2 / (1/P + 1/R); 0 when both are zero."""
     if precision + recall == 0:
-        return None
+        return 0.0
     return 2 * precision * recall / (precision + recall)
 
 
@@ -34,9 +38,16 @@ def metric_direction(name: str, facts: Mapping[str, Any]) -> str | None:
     if name in (facts.get("minimize") or ()):
         return "min"
     lowered = name.lower()
-    if any(word in lowered for word in LOWER_IS_BETTER):
+    words = set(re.split(r"[^a-z0-9]+", lowered))
+
+    def says(names: tuple[str, ...]) -> bool:  # a whole word, or a phrase such as false_positive
+        return any((n in lowered) if "_" in n else (n in words) for n in names)
+
+    if says(HIGHER_IS_BETTER[-2:]):  # a rate per unit of time: 'items_per_second' is not a time
+        return "max"
+    if says(LOWER_IS_BETTER):
         return "min"
-    if any(word in lowered for word in HIGHER_IS_BETTER):
+    if says(HIGHER_IS_BETTER):
         return "max"
     return None
 
@@ -86,7 +97,8 @@ def _meets(value: float | None, bound: Mapping[str, Any]) -> bool:
     return True
 
 
-def _feasible(facts: Mapping[str, Any]) -> list[str]:
+def feasible_candidates(facts: Mapping[str, Any]) -> list[str]:
+    """The names of the candidates that meet every satisficing bound, sorted."""
     bounds = facts.get("satisficing") or {}
     return sorted(
         name for name, metrics in candidate_metrics(facts).items()
@@ -101,7 +113,7 @@ def select_candidate(facts: Mapping[str, Any]) -> str | None:
         return None
     direction = metric_direction(metric, facts) or "max"
     table = candidate_metrics(facts)
-    scored = [(table[name][metric], name) for name in _feasible(facts) if table[name].get(metric) is not None]
+    scored = [(table[name][metric], name) for name in feasible_candidates(facts) if table[name].get(metric) is not None]
     if not scored:
         return None
     sign = -1 if direction == "max" else 1
@@ -168,16 +180,22 @@ RULES: tuple[Rule, ...] = (
         because="Accuracy = (TP + TN) / all = {accuracy}.",
     ),
     Rule(
-        id="metrics.precision_recall_from_confusion_matrix",
+        id="metrics.precision_from_confusion_matrix",
         section="Single number evaluation metric",
-        title="Precision and recall from a confusion matrix",
-        when=all_of(known("confusion_matrix"), absent("precision"), absent("recall")),
-        then=(
-            Value("precision", lambda f: _ratio(_confusion(f)["tp"], _confusion(f)["tp"] + _confusion(f)["fp"]), ("confusion_matrix",)),
-            Value("recall", lambda f: _ratio(_confusion(f)["tp"], _confusion(f)["tp"] + _confusion(f)["fn"]), ("confusion_matrix",)),
-        ),
-        because="Precision = TP / (TP + FP) = {precision}: of the examples called positive, how many are; "
-                "recall = TP / (TP + FN) = {recall}: of the positives, how many were found.",
+        title="Precision from a confusion matrix",
+        when=all_of(known("confusion_matrix"), absent("precision")),
+        then=(Value("precision", lambda f: _ratio(_confusion(f)["tp"], _confusion(f)["tp"] + _confusion(f)["fp"]),
+                    ("confusion_matrix",)),),
+        because="Precision = TP / (TP + FP) = {precision}: of the examples called positive, how many are.",
+    ),
+    Rule(
+        id="metrics.recall_from_confusion_matrix",
+        section="Single number evaluation metric",
+        title="Recall from a confusion matrix",
+        when=all_of(known("confusion_matrix"), absent("recall")),
+        then=(Value("recall", lambda f: _ratio(_confusion(f)["tp"], _confusion(f)["tp"] + _confusion(f)["fn"]),
+                    ("confusion_matrix",)),),
+        because="Recall = TP / (TP + FN) = {recall}: of the positives, how many were found.",
     ),
     Rule(
         id="metrics.f1",
@@ -219,7 +237,7 @@ RULES: tuple[Rule, ...] = (
         then=(
             Value("optimizing_metric", optimizing_metric,
                   ("candidates", "optimizing_metric", "satisficing", "f1:*", "weighted_error:*")),
-            Value("feasible_candidates", lambda f: len(_feasible(f)), ("candidates", "satisficing")),
+            Value("feasible_candidates", lambda f: len(feasible_candidates(f)), ("candidates", "satisficing")),
             Value("selected_candidate", select_candidate,
                   ("candidates", "optimizing_metric", "satisficing", "maximize", "minimize", "f1:*", "weighted_error:*")),
         ),

@@ -11,7 +11,7 @@ from statistics import NormalDist
 from typing import Any, Callable, Mapping
 
 from .dsl import Ask, Diagnose, Recommend, Rule, Value, absent, all_of, diagnosed, known, le
-from .metrics import candidate_metrics, metric_direction, optimizing_metric
+from .metrics import candidate_metrics, feasible_candidates, metric_direction, optimizing_metric
 
 __all__ = ["RULES", "wilson", "newcombe", "MEASURED"]
 
@@ -99,12 +99,14 @@ def _not_significant_rule(gap: str) -> Rule:
 
 
 def _margin_low(facts: Mapping[str, Any]) -> float | None:
-    """The low end of the interval for best minus runner-up on the optimizing metric, when it is a rate."""
+    """The low end of the interval for best minus runner-up (both meeting every bound) on the optimizing metric,
+    when it is a rate."""
     metric = optimizing_metric(facts)
     if metric is None:
         return None
-    values = sorted(
-        ((m[metric], name) for name, m in candidate_metrics(facts).items() if m.get(metric) is not None),
+    table = candidate_metrics(facts)
+    values = sorted(  # only candidates that meet every bound compete
+        ((table[name][metric], name) for name in feasible_candidates(facts) if table[name].get(metric) is not None),
         key=lambda item: (-item[0] if (metric_direction(metric, facts) or "max") == "max" else item[0], item[1]),
     )
     if len(values) < 2 or not all(0 <= v <= 1 for v, _ in values[:2]):

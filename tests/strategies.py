@@ -150,3 +150,98 @@ json_like = st.recursive(
     lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=8), children, max_size=4)),
     max_leaves=12,
 )
+
+
+# ---------------------------------------------------------------- per-topic situations (tests/test_topics_reference.py)
+CANDIDATE_NAMES = ("A", "B", "C", "D", "E")
+TOPIC_METRICS = ("accuracy", "f1", "precision", "recall", "error", "score", "running_time_ms", "memory_mb", "throughput")
+RATE_METRICS = frozenset({"accuracy", "f1", "precision", "recall", "error", "score"})
+CLASSES = ("cat", "porn", "dog")
+
+round_rates = st.sampled_from([0.0, 0.1, 0.5, 0.8, 0.9, 0.92, 0.95, 1.0])
+rates = st.one_of(round_rates, fractions)
+amounts = st.one_of(st.sampled_from([0, 80, 95, 100, 1500]), st.integers(0, 2000), st.floats(0, 4096))
+
+
+def metric_values(metric: str) -> st.SearchStrategy:
+    """Values for a metric: rates in [0, 1] for rate-like names, amounts (ms, MB, items/s) for the others."""
+    return rates if metric in RATE_METRICS else amounts
+
+
+@st.composite
+def bounds_for(draw: st.DrawFn, metric: str, seen: list) -> dict:
+    """A satisficing bound on `metric`: max, min or both, often exactly at a value some candidate has."""
+    value = st.one_of(metric_values(metric), st.sampled_from(seen)) if seen else metric_values(metric)
+    kind = draw(st.sampled_from(["max", "min", "both"]))
+    if kind != "both":
+        return {kind: draw(value)}
+    low, high = sorted((draw(value), draw(value)))
+    return {"min": low, "max": high}
+
+
+@st.composite
+def candidate_situations(draw: st.DrawFn, *, weights: bool | None = None) -> dict:
+    """Candidates sharing one to three metrics (now and then one missing), satisficing bounds on some of them, and
+    optionally a stated optimizing metric, stated directions, class weights with errors by class."""
+    metrics = draw(st.lists(st.sampled_from(TOPIC_METRICS), min_size=1, max_size=3, unique=True))
+    names = draw(st.lists(st.sampled_from(CANDIDATE_NAMES), min_size=1, max_size=4, unique=True))
+    weighted = draw(st.booleans()) if weights is None else weights
+    candidates = []
+    for name in names:
+        candidate: dict = {"name": name}
+        for metric in metrics:
+            if draw(st.integers(0, 9)):
+                candidate[metric] = draw(metric_values(metric))
+        if weighted and draw(st.integers(0, 5)):
+            candidate["errors_by_class"] = draw(st.dictionaries(st.sampled_from(CLASSES), rates, min_size=1, max_size=3))
+        candidates.append(candidate)
+    facts: dict = {"candidates": candidates}
+    boundable = metrics + [m for m in ("f1", "weighted_error") if m not in metrics]
+    bounded = draw(st.lists(st.sampled_from(boundable), unique=True, max_size=len(metrics)))
+    if bounded:
+        facts["satisficing"] = {
+            metric: draw(bounds_for(metric if metric != "weighted_error" else "error",
+                                    [c[metric] for c in candidates if metric in c]))
+            for metric in bounded
+        }
+    if weighted:
+        facts["class_weights"] = draw(st.dictionaries(st.sampled_from(CLASSES), st.one_of(st.sampled_from([1, 10]), st.floats(0.1, 100)),
+                                                      min_size=1, max_size=3))
+    if not draw(st.integers(0, 4)):
+        facts["optimizing_metric"] = draw(st.sampled_from(metrics + ["f1", "weighted_error", "auc"]))
+    for side in ("maximize", "minimize"):
+        if not draw(st.integers(0, 3)):
+            facts[side] = draw(st.lists(st.sampled_from(metrics + ["throughput", "f1"]), min_size=1, max_size=2, unique=True))
+    return facts
+
+
+@st.composite
+def tallies(draw: st.DrawFn, *, max_categories: int = 5) -> dict:
+    """An error-analysis tally: n examined errors, up to `max_categories` categories, and mislabeled examples."""
+    examined = draw(st.one_of(st.integers(1, 200), st.sampled_from([100])))
+    count = st.integers(0, examined)
+    return {"examined": examined, "categories": draw(st.dictionaries(labels, count, max_size=max_categories)),
+            "mislabeled": draw(count)}
+
+
+sizes = st.one_of(st.integers(0, 50), st.integers(0, 10**6), st.sampled_from([100, 200, 1_000, 10_000, 100_000]))
+"""Set sizes, from none at all to a million (small ones put gaps inside the noise)."""
+
+
+@st.composite
+def measured_situations(draw: st.DrawFn) -> dict:
+    """Error levels, each optionally with the size of the set it was measured on, and optionally a Bayes proxy."""
+    facts: dict = {}
+    if draw(st.booleans()):
+        facts["human_error"] = draw(fractions)
+    for error in ERROR_FIELDS:
+        if draw(st.integers(0, 3)):
+            facts[error] = draw(fractions)
+            if draw(st.integers(0, 4)):
+                facts[error.replace("_error", "_size")] = draw(sizes)
+    return facts
+
+
+confidences = st.one_of(st.sampled_from([0.9, 0.95, 0.99]), st.floats(0.51, 0.999))
+task_counts = st.one_of(st.integers(0, 2_000), st.integers(0, 10**7), st.sampled_from([0, 100, 1_000, 10_000, 1_000_000]))
+optional_flags = st.sampled_from([None, True, False])
