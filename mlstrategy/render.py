@@ -181,7 +181,8 @@ def graph_dot(graph: nx.DiGraph) -> str:
     """DOT text via networkx's pydot bridge, with nodes styled by kind."""
     drawn = nx.DiGraph()
     for node, data in graph.nodes(data=True):
-        drawn.add_node(_dot_id(node), label=f'"{_label(data)}"', **_DOT_STYLE.get(data.get("kind"), {}))
+        label = _label(data).replace("\\", "\\\\").replace('"', '\\"')  # user text may hold quotes
+        drawn.add_node(_dot_id(node), label=f'"{label}"', **_DOT_STYLE.get(data.get("kind"), {}))
     drawn.add_edges_from((_dot_id(a), _dot_id(b)) for a, b in graph.edges)
     dot = nx.nx_pydot.to_pydot(drawn)
     dot.set_rankdir("LR")

@@ -113,3 +113,14 @@ def test_rules_catalogue_is_complete():
     assert all(r.section in SECTIONS and r.because and r.title for r in listed)
     order = [SECTIONS.index(r.section) for r in listed]
     assert order == sorted(order)
+
+
+def test_dot_export_escapes_quotes_in_user_text():
+    import shutil
+    import subprocess
+
+    advice = mls.advise(train_error=0.01, dev_error=0.1, train_distribution='phone "pro"', dev_distribution="web\\x")
+    dot = advice.to_dot()
+    assert 'phone \\"pro\\"' in dot
+    if shutil.which("dot"):
+        subprocess.run(["dot", "-Tsvg"], input=dot, text=True, check=True, capture_output=True)

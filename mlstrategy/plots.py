@@ -1,0 +1,403 @@
+"""Pictures of Advice: the error ladder with its gaps, and the explanation graph as SVG or PNG.
+
+Advice holds results; this module only draws them (compute apart from render). matplotlib is an optional
+extra (`pip install 'mlstrategy[plot]'`), imported only here and only when a picture is drawn; figures are
+`matplotlib.figure.Figure` objects on the non-interactive Agg canvas, so nothing touches pyplot's global
+state and no window ever opens. The graph uses Graphviz's `dot` program when it is installed, else a
+layered matplotlib drawing.
+
+>>> import mlstrategy as mls
+>>> advice = mls.advise(human_error=0.01, train_error=0.08, dev_error=0.10)
+>>> figure = ladder_figure(advice)             # doctest: +SKIP
+>>> graph_svg(advice).startswith("<svg")       # doctest: +SKIP
+True
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from .inference.formatting import field_title, format_value, percent
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from .advice import Advice
+
+__all__ = ["ladder_figure", "save_plot", "graph_figure", "graph_svg", "save_graph", "figure_svg",
+           "prefix_ids", "KIND_STYLE", "KIND_LABEL", "LADDER_SIZE", "LADDER_DPI", "INSTALL_HINT"]
+
+INSTALL_HINT = "pip install 'mlstrategy[plot]'"
+LADDER_SIZE: tuple[float, float] = (8.0, 4.5)
+"""The ladder figure's size in inches; at LADDER_DPI a saved PNG is 800 x 450 pixels."""
+LADDER_DPI = 100
+
+# The error ladder, bottom to top: (fact or value name, label on the chart).
+_LEVELS: tuple[tuple[str, str], ...] = (
+    ("bayes_proxy", "Bayes proxy"),
+    ("train_error", "train"),
+    ("train_dev_error", "train-dev"),
+    ("dev_error", "dev"),
+    ("test_error", "test"),
+)
+_GAPS: tuple[str, ...] = ("avoidable_bias", "variance", "data_mismatch", "dev_set_overfitting")
+# The levels each gap spans when the explanation graph does not say (mirrors knowledge/gaps.py).
+_GAP_ENDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "avoidable_bias": (("bayes_proxy",), ("train_error",)),
+    "variance": (("train_error",), ("train_dev_error", "dev_error")),
+    "data_mismatch": (("train_dev_error",), ("dev_error",)),
+    "dev_set_overfitting": (("dev_error",), ("test_error",)),
+}
+
+# Node styles of the explanation graph, by kind (the fill colors match render.graph_dot's).
+_KINDS: tuple[str, ...] = ("input", "rule", "value", "diagnosis", "action")
+_NODE_STYLE: dict[str, dict[str, Any]] = {
+    "input": {"boxstyle": "square,pad=0.35", "facecolor": "#e8f0fe", "edgecolor": "#3367d6", "linestyle": "-"},
+    "rule": {"boxstyle": "round,pad=0.35", "facecolor": "#f6f6f6", "edgecolor": "#888888", "linestyle": "--"},
+    "value": {"boxstyle": "round,pad=0.35", "facecolor": "#ffffff", "edgecolor": "#555555", "linestyle": "-"},
+    "diagnosis": {"boxstyle": "sawtooth,pad=0.4", "facecolor": "#fde7e9", "edgecolor": "#c5221f", "linestyle": "-"},
+    "action": {"boxstyle": "rarrow,pad=0.35", "facecolor": "#e6f4ea", "edgecolor": "#188038", "linestyle": "-"},
+}
+KIND_STYLE = _NODE_STYLE
+"""Colors, box styles and line styles by node kind (public for pages that draw their own legend)."""
+KIND_LABEL = _KIND_LABEL = {"input": "input (given)", "rule": "rule firing", "value": "derived value",
+               "diagnosis": "diagnosis", "action": "action"}
+
+
+# ---------------------------------------------------------------- matplotlib, lazily
+def _new_figure(size: tuple[float, float], dpi: float) -> "Figure":
+    """A Figure on its own Agg canvas: no pyplot, no global figure registry, no GUI backend."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as error:  # the optional extra is not installed
+        raise ImportError(f"Pictures of advice need matplotlib: {INSTALL_HINT}") from error
+    figure = Figure(figsize=size, dpi=dpi)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def figure_svg(figure: "Figure") -> str:
+    """A Figure as an SVG string (the `<svg>` element alone, ready to inline in HTML)."""
+    buffer = io.StringIO()
+    with _reproducible():
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return _svg_element(buffer.getvalue())
+
+
+def _reproducible() -> Any:
+    """While saving: SVG ids from a fixed salt, not random, so the same advice gives the same file."""
+    from matplotlib import rc_context
+
+    return rc_context({"svg.hashsalt": "mlstrategy"})
+
+
+def _svg_element(svg: str) -> str:
+    """Drop the XML declaration, DOCTYPE and comments before the `<svg>` element."""
+    start = svg.find("<svg")
+    return svg[start:].strip() if start >= 0 else svg.strip()
+
+
+# ---------------------------------------------------------------- the error ladder
+def _levels(advice: "Advice") -> list[tuple[str, str, float]]:
+    """The known steps of the ladder, bottom to top: (name, label, error)."""
+    known = {**advice.inputs, **{k: v for k, v in advice.values.items() if k == "bayes_proxy"}}
+    out = []
+    for name, label in _LEVELS:
+        value = known.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if name == "bayes_proxy" and "bayes_error" not in advice.inputs and "human_error" in advice.inputs:
+                label = "Bayes proxy\n(human level)"
+            elif name == "bayes_proxy" and "bayes_error" in advice.inputs:
+                label = "Bayes error"
+            out.append((name, label, float(value)))
+    return out
+
+
+def _gap_ends(advice: "Advice", gap: str, present: set[str]) -> tuple[str, str] | None:
+    """The two ladder steps a gap spans: read off the rule that computed it, else the course's definition."""
+    graph = advice.graph
+    node = f"value:{gap}"
+    if node in graph:
+        for rule in graph.predecessors(node):
+            read = {graph.nodes[p].get("name") for p in graph.predecessors(rule)} & present
+            if len(read) == 2:
+                order = [name for name, _ in _LEVELS]
+                low, high = sorted(read, key=order.index)
+                return low, high
+    lows, highs = _GAP_ENDS[gap]
+    low = next((name for name in lows if name in present), None)
+    high = next((name for name in highs if name in present), None)
+    return (low, high) if low and high else None
+
+
+def ladder_figure(advice: "Advice") -> "Figure":
+    """The error ladder: Bayes proxy, train, train-dev, dev and test error as steps (those known), each gap
+    drawn between its two steps and labelled with its name and size; the primary problem in the title
+    and its gap in red.
+
+    >>> figure = ladder_figure(mls.advise(human_error=0.01, train_error=0.08, dev_error=0.10))  # doctest: +SKIP
+    >>> figure.savefig("ladder.png")                                                           # doctest: +SKIP
+    """
+    figure = _new_figure(LADDER_SIZE, LADDER_DPI)  # first: it turns a missing matplotlib into the install hint
+    from matplotlib.ticker import FuncFormatter
+
+    ax = figure.add_subplot()
+    primary = advice.primary_problem
+    diagnosis = advice.diagnosis(primary) if primary else None
+    if diagnosis is not None:
+        size = f" ({format_value(primary, diagnosis.severity)})" if diagnosis.severity is not None else ""
+        title = f"Primary problem: {diagnosis.title}{size}"
+    else:
+        title = "No problem worth acting on"
+    ax.set_title(title, fontsize=12, fontweight="bold", loc="left")
+
+    levels = _levels(advice)
+    if not levels:
+        ax.text(0.5, 0.5, "No error levels given (human, train, train-dev, dev or test error)",
+                ha="center", va="center", transform=ax.transAxes, color="#555555")
+        ax.set_axis_off()
+        figure.subplots_adjust(left=0.04, right=0.98, top=0.88, bottom=0.06)
+        return figure
+
+    x = {name: float(index) for index, (name, _, _) in enumerate(levels)}
+    y = {name: value for name, _, value in levels}
+    top = max(max(y.values()), 1e-6)
+    half = 0.24
+    for index, (name, label, value) in enumerate(levels):
+        ax.hlines(value, index - half, index + half, color="#1f3b73", linewidth=3, zorder=3)
+        ax.annotate(percent(value), (index, value), xytext=(0, 4), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=9, color="#1f3b73")
+        if index:  # the riser from the previous step
+            previous = levels[index - 1][2]
+            ax.plot([index - 1 + half, index - half], [previous, value], color="#9aa7c2", linewidth=1,
+                    linestyle=":", zorder=2)
+
+    present = set(y)
+    for gap in _GAPS:
+        size = advice.values.get(gap)
+        if not isinstance(size, (int, float)) or isinstance(size, bool):
+            continue
+        ends = _gap_ends(advice, gap, present)
+        if ends is None:
+            continue
+        low, high = ends
+        at = (x[low] + x[high]) / 2
+        color = "#c5221f" if gap == primary else "#5f6368"
+        ax.annotate("", xy=(at, y[high]), xytext=(at, y[low]),
+                    arrowprops={"arrowstyle": "<|-|>", "color": color, "linewidth": 1.6 if gap == primary else 1.1,
+                                "shrinkA": 0, "shrinkB": 0, "mutation_scale": 9},
+                    zorder=4)
+        label = f"{field_title(gap)}\n{percent(float(size))}"
+        style = {"fontsize": 9, "color": color, "fontweight": "bold" if gap == primary else "normal", "zorder": 5}
+        if abs(y[high] - y[low]) >= 0.16 * top:  # room beside the arrow
+            ax.annotate(label, (at, (y[low] + y[high]) / 2), xytext=(5, 0), textcoords="offset points",
+                        ha="left", va="center", **style)
+        else:  # a short arrow: the label goes above it, clear of both steps
+            ax.annotate(label, (at, max(y[low], y[high])), xytext=(0, 5), textcoords="offset points",
+                        ha="center", va="bottom", linespacing=1.1, **style)
+
+    ax.set_xticks(range(len(levels)), [label for _, label, _ in levels])
+    ax.set_xlim(-0.6, len(levels) - 0.4)
+    ax.set_ylim(0, top * 1.25)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: percent(round(value, 10))))
+    ax.set_ylabel("error")
+    ax.grid(axis="y", color="#e5e5e5", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    figure.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.14)
+    return figure
+
+
+def save_plot(advice: "Advice", path: str | Path, dpi: float | None = None) -> Path:
+    """Write the ladder figure to `path`; the format follows the suffix (.png, .svg, .pdf...)."""
+    path = Path(path)
+    figure = ladder_figure(advice)
+    with _reproducible():
+        figure.savefig(path, dpi=dpi or LADDER_DPI, metadata=_metadata(path))
+    return path
+
+
+def _metadata(path: Path) -> dict[str, Any] | None:
+    """Reproducible files: no creation date where the format records one."""
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        return {"Date": None}
+    if suffix == ".pdf":
+        return {"CreationDate": None}
+    return None
+
+
+# ---------------------------------------------------------------- the explanation graph
+def _node_label(data: dict[str, Any]) -> str:
+    kind = data.get("kind")
+    name = str(data.get("name", ""))
+    if kind == "rule":
+        text = str(data.get("rule", name))
+    elif kind == "action":
+        text = name
+    elif kind == "diagnosis":
+        value = data.get("value")
+        sized = isinstance(value, (int, float)) and not isinstance(value, bool)
+        text = f"{name} {format_value(name, value)}" if sized else name
+    else:
+        text = f"{name} = {format_value(name, data.get('value'))}"
+    return "\n".join(textwrap.wrap(text, 30, break_long_words=True, break_on_hyphens=False)) or " "
+
+
+def _layers(graph: nx.DiGraph) -> dict[Any, int]:
+    """Columns, left to right: the longest path from a given fact, so every edge points right; inputs in
+    column 0 and actions nobody reads in the last column. A graph with a cycle falls back to columns by kind."""
+    if not nx.is_directed_acyclic_graph(graph):
+        rank = {kind: index for index, kind in enumerate(_KINDS)}
+        return {node: rank.get(data.get("kind"), 2) for node, data in graph.nodes(data=True)}
+    layer: dict[Any, int] = {}
+    for node in nx.topological_sort(graph):
+        layer[node] = max((layer[p] + 1 for p in graph.predecessors(node)), default=0)
+    last = max(layer.values(), default=0)
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") == "action" and graph.out_degree(node) == 0:
+            layer[node] = last
+    return layer
+
+
+def _order(graph: nx.DiGraph, layer: dict[Any, int]) -> list[list[Any]]:
+    """Nodes of each column, ordered to cut edge crossings (a few barycenter sweeps, deterministic)."""
+    count = max(layer.values(), default=-1) + 1
+    columns: list[list[Any]] = [[] for _ in range(count)]
+    for node in sorted(graph.nodes, key=lambda n: (graph.nodes[n].get("kind", ""), str(n))):
+        columns[layer[node]].append(node)
+    position = {node: index for column in columns for index, node in enumerate(column)}
+
+    def sweep(indices: range, neighbours: Any) -> None:
+        for i in indices:
+            def key(node: Any) -> float:
+                near = [position[n] for n in neighbours(node)]
+                return sum(near) / len(near) if near else position[node]
+            columns[i].sort(key=key)
+            position.update({node: index for index, node in enumerate(columns[i])})
+
+    for _ in range(3):
+        sweep(range(1, count), graph.predecessors)
+        sweep(range(count - 2, -1, -1), graph.successors)
+    return columns
+
+
+def graph_figure(advice: "Advice") -> "Figure":
+    """The explanation graph drawn with matplotlib: columns left to right from the facts given, through rule
+    firings and derived values, to diagnoses and actions; each kind with its own shape and color, and a legend."""
+    graph = advice.graph
+    layer = _layers(graph)
+    columns = _order(graph, layer)
+    tallest = max((len(column) for column in columns), default=0)
+    col_width, row_height = 2.0, 0.62
+    width = max(6.0, len(columns) * col_width + 0.6)
+    height = max(2.6, tallest * row_height + 1.3)
+    figure = _new_figure((width, height), 100)  # first: it turns a missing matplotlib into the install hint
+    from matplotlib.patches import FancyArrowPatch, Patch
+
+    ax = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_axis_off()
+    if not columns:
+        ax.text(0.5, 0.5, "Nothing was concluded: no reasoning to show", ha="center", va="center",
+                transform=ax.transAxes, color="#555555")
+        return figure
+
+    # Each box is drawn twice: an invisible copy below the arrows gives them the box outline to stop at, and
+    # the visible copy above them hides any edge that passes behind a box on its way to a farther column.
+    boxes = {}
+    for i, column in enumerate(columns):
+        for j, node in enumerate(column):
+            data = graph.nodes[node]
+            style = dict(_NODE_STYLE.get(data.get("kind"), _NODE_STYLE["value"]), linewidth=1.0)
+            where = (i * col_width, ((len(column) - 1) / 2 - j) * row_height)
+            text = {"s": _node_label(data), "ha": "center", "va": "center", "fontsize": 7.5,
+                    "fontweight": "bold" if data.get("kind") in ("diagnosis", "action") else "normal"}
+            boxes[node] = ax.text(*where, **text, color="none", zorder=1,
+                                  bbox={**style, "facecolor": "none", "edgecolor": "none"})
+            ax.text(*where, **text, zorder=3, bbox=style)
+    for a, b in graph.edges:
+        ax.add_patch(FancyArrowPatch(
+            boxes[a].get_position(), boxes[b].get_position(), patchA=boxes[a].get_bbox_patch(),
+            patchB=boxes[b].get_bbox_patch(), arrowstyle="-|>", mutation_scale=8, color="#8a8a8a",
+            linewidth=0.7, shrinkA=1, shrinkB=2, zorder=2))
+    ax.set_xlim(-col_width / 2, (len(columns) - 0.5) * col_width)
+    ax.set_ylim(-(tallest / 2 + 0.9) * row_height, (tallest / 2 + 0.2) * row_height)
+    handles = [Patch(facecolor=_NODE_STYLE[k]["facecolor"], edgecolor=_NODE_STYLE[k]["edgecolor"],
+                     linestyle=_NODE_STYLE[k]["linestyle"], label=_KIND_LABEL[k]) for k in _KINDS]
+    ax.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=7, frameon=False,
+              handlelength=1.6, borderaxespad=0.2)
+    return figure
+
+
+# Defaults for what advice.to_dot() leaves unset: a compact layout in a sans-serif face.
+_DOT_FLAGS: tuple[str, ...] = ("-Nfontname=Helvetica,Arial,sans-serif", "-Nfontsize=10", "-Nheight=0.3",
+                               "-Gnodesep=0.12", "-Granksep=0.35", "-Earrowsize=0.6", "-Gpad=0.1")
+
+
+def _dot(advice: "Advice", fmt: str) -> bytes | None:
+    """Graphviz's rendering of advice.to_dot(), or None when `dot` is missing or refuses the input."""
+    program = shutil.which("dot")
+    if program is None:
+        return None
+    try:
+        done = subprocess.run([program, f"-T{fmt}", *_DOT_FLAGS], input=advice.to_dot().encode("utf-8"),
+                              capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 and done.stdout else None
+
+
+def graph_svg(advice: "Advice") -> str:
+    """The explanation graph as an SVG string (the `<svg>` element alone): Graphviz's `dot` when installed,
+    else the matplotlib drawing of `graph_figure`."""
+    rendered = _dot(advice, "svg")
+    if rendered is not None:  # Graphviz titles an unnamed graph '%3': name it
+        svg = _svg_element(rendered.decode("utf-8", errors="replace"))
+        return re.sub(r"<title>%\d+</title>", "<title>explanation graph</title>", svg, count=1)
+    return figure_svg(graph_figure(advice))
+
+
+def save_graph(advice: "Advice", path: str | Path) -> Path:
+    """Write the explanation graph to `path` as SVG or PNG, by its suffix."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        svg = graph_svg(advice)
+        path.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + svg + "\n", encoding="utf-8")
+    elif suffix == ".png":
+        rendered = _dot(advice, "png")
+        if rendered is not None:
+            path.write_bytes(rendered)
+        else:
+            figure = graph_figure(advice)
+            with _reproducible():
+                figure.savefig(path)
+    else:
+        raise ValueError(f"save_graph writes .svg or .png files, not {path.suffix or 'a file without a suffix'!r}")
+    return path
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def prefix_ids(svg: str, prefix: str) -> str:
+    """Rename every id in an SVG (and each reference to it), so several SVGs can share one HTML page."""
+    ids = set(_ID.findall(svg))
+    if not ids:
+        return svg
+    svg = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
+
+    def ref(match: re.Match[str]) -> str:
+        name = match.group(2)
+        return f"{match.group(1)}{prefix}{name}" if name in ids else match.group(0)
+
+    return re.sub(r'(url\(#|href="#)([^")]+)', ref, svg)
