@@ -263,3 +263,43 @@ class Advice:
     def to_node_link(self) -> dict[str, Any]:
         """The reasoning graph as node-link JSON data (networkx's format, for D3 and friends)."""
         return nx.node_link_data(self.graph, edges="edges")
+
+    # ------------------------------------------------------------ reports and pictures (matplotlib: the [plot] extra)
+    def to_html(self) -> str:
+        """The report as one self-contained HTML page: plan, explanations, the error ladder and the graph inline."""
+        from .report import html
+
+        return html(self)
+
+    def save_html(self, path: Any) -> Any:
+        """Write `to_html()` to `path` (a str or os.PathLike), UTF-8; returns it as a pathlib.Path."""
+        from .report import save_html
+
+        return save_html(self, path)
+
+    def plot(self) -> Any:
+        """The error ladder (Bayes proxy, train, train-dev, dev, test) with each gap: a matplotlib Figure."""
+        from .plots import ladder_figure
+
+        return ladder_figure(self)
+
+    def save_plot(self, path: Any) -> Any:
+        """Write the error ladder to `path` (a str or os.PathLike); the suffix picks the format (.png, .svg, .pdf)."""
+        from .plots import save_plot
+
+        return save_plot(self, path)
+
+    def save_graph(self, path: Any) -> Any:
+        """Write the explanation graph to `path` as .svg or .png (Graphviz's dot when installed, else matplotlib)."""
+        from .plots import save_graph
+
+        return save_graph(self, path)
+
+    def _repr_html_(self) -> str | None:
+        """The HTML report for notebooks; None (so the Markdown is shown) when matplotlib is not installed."""
+        from .report import fragment
+
+        try:
+            return fragment(self)
+        except ImportError:
+            return None
