@@ -69,8 +69,8 @@ def _diagnosis_key(name: str, severity: Any, facts: Mapping[str, Any]) -> tuple:
     low = facts.get(f"ci_low:{name}")
     noise = 1 if isinstance(low, (int, float)) and low <= 0 else 0
     order = _CATALOG_ORDER.get(name, len(_CATALOG_ORDER))
-    if kind == 1:  # problems: significant before within-the-noise, then the largest, then in the order of the chain
-        return (kind, noise, size, stage, order, name)
+    if kind == 1:  # problems: an unfinished model first, significant before noise, the largest, the chain's order
+        return (kind, 0 if info and info.before_gaps else 1, noise, size, stage, order, name)
     return (kind, _CATALOG_ORDER.get(name, len(_CATALOG_ORDER)), name)
 
 

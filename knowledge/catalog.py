@@ -22,6 +22,8 @@ class DiagnosisInfo:
     stage: str
     title: str
     description: str
+    before_gaps: bool = False
+    """Ranks before every gap problem: the gaps were measured on a model that is not finished."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ DIAGNOSES = _diagnoses(
     DiagnosisInfo("dev_set_overfitting", "problem", "test", "Dev-set overfitting",
                   "Test error is well above dev error: the team has tuned to the dev set."),
     DiagnosisInfo("undertrained", "problem", "train", "Undertrained",
-                  "The training curve was still improving when training stopped."),
+                  "The training curve was still improving when training stopped: every gap was measured on an "
+                  "unfinished model.", before_gaps=True),
     DiagnosisInfo("outdated_split", "problem", "target", "Outdated split",
                   "The train/dev/test split does not suit the amount of data."),
     DiagnosisInfo("dev_set_too_small", "problem", "target", "Dev set too small",

@@ -359,6 +359,47 @@ class Situation(_Strict):
         """Read a situation from a YAML, JSON or TOML file of flat fact names."""
         return cls.model_validate(load_mapping(path))
 
+    @classmethod
+    def from_predictions(cls, train: Any = None, train_dev: Any = None, dev: Any = None, test: Any = None,
+                         **facts: Any) -> "Situation":
+        """Errors and set sizes from (y_true, y_pred) pairs; see `mlstrategy.adapters.situation_from_predictions`."""
+        from .adapters.predictions import situation_from_predictions
+
+        return situation_from_predictions(train=train, train_dev=train_dev, dev=dev, test=test, **facts)
+
+    @classmethod
+    def from_estimator(cls, estimator: Any, train: Any = None, dev: Any = None, train_dev: Any = None,
+                       test: Any = None, **facts: Any) -> "Situation":
+        """Errors and set sizes from a fitted classifier and (X, y) per set; see `mlstrategy.adapters`."""
+        from .adapters.predictions import situation_from_estimator
+
+        return situation_from_estimator(estimator, train=train, dev=dev, train_dev=train_dev, test=test, **facts)
+
+    @classmethod
+    def from_history(cls, history: Any, **options_and_facts: Any) -> "Situation":
+        """Learning curves and final errors from a training history; see `mlstrategy.adapters.situation_from_history`."""
+        from .adapters.history import situation_from_history
+
+        return situation_from_history(history, **options_and_facts)
+
+    @classmethod
+    def from_error_sheet(cls, sheet: Any, dev_error: Any = None, **options_and_facts: Any) -> "Situation":
+        """The `error_analysis` tally of an error-analysis spreadsheet; see `mlstrategy.adapters`."""
+        from .adapters.sheets import situation_from_error_sheet
+
+        return situation_from_error_sheet(sheet, dev_error=dev_error, **options_and_facts)
+
+    @classmethod
+    def from_mlflow(cls, run_id: str, metric_names: Mapping[str, str | None] | None = None,
+                    tracking_uri: str | None = None, **facts: Any) -> "Situation":
+        """Read a situation from an MLflow run's metrics (errors, accuracies, loss curves); keywords add facts.
+
+        Needs `pip install 'mlstrategy[mlflow]'`; see `mlstrategy.adapters.mlflow.situation_from_mlflow`.
+        """
+        from .adapters.mlflow import situation_from_mlflow
+
+        return situation_from_mlflow(run_id, metric_names, tracking_uri, **facts)
+
 
 MAX_FILE_BYTES = 10 * 2**20
 """Situation and settings files larger than this (10 MiB) are refused: no real situation is that big."""

@@ -278,3 +278,10 @@ def test_flat_and_high_training_curve_is_bias():
     advice = mls.advise(train_curve=[1.0, 0.9, 0.85, 0.85, 0.85, 0.85])
     assert advice.primary_problem == "avoidable_bias"
     assert names(advice.actions) == ["bigger_model"]
+
+
+def test_an_unfinished_model_comes_before_the_gaps_measured_on_it():
+    advice = mls.advise(train_curve=[1.0, 0.8, 0.6, 0.5, 0.4], dev_curve=[1.1, 0.9, 0.7, 0.6, 0.5],
+                        human_error=0.19, train_error=0.20, dev_error=0.23)
+    assert [d.name for d in advice.diagnoses][:2] == ["undertrained", "variance"]
+    assert names(advice.actions)[0] == "train_longer"

@@ -1,0 +1,22 @@
+"""Adapters: turn what users already have into a `Situation`.
+
+- `situation_from_predictions`, `situation_from_estimator`, `error_rates`: labels and predictions per set
+  (lists, numpy arrays, pandas Series, class-probability tables) or a fitted classifier -> errors and sizes.
+- `situation_from_history`: a Keras History, Lightning's metrics.csv, a DataFrame or per-epoch dicts ->
+  learning curves and final errors.
+- `situation_from_error_sheet`: the course's error-analysis spreadsheet -> the `error_analysis` tally.
+
+The same entry points are `Situation.from_predictions`, `.from_estimator`, `.from_history` and
+`.from_error_sheet`. None of them needs numpy or pandas for plain lists and CSV files; optional libraries
+are imported only inside the function that needs them.
+"""
+from __future__ import annotations
+
+from .history import situation_from_history
+from .predictions import error_rates, situation_from_estimator, situation_from_predictions
+from .sheets import situation_from_error_sheet
+
+__all__ = [
+    "situation_from_predictions", "situation_from_estimator", "error_rates", "situation_from_history",
+    "situation_from_error_sheet",
+]
