@@ -24,7 +24,7 @@ from .settings import Settings
 
 __all__ = ["main", "build_parser"]
 
-FORMATS = ("text", "markdown", "json", "rich")
+FORMATS = ("text", "markdown", "json", "rich", "html")
 
 
 def _value(raw: str) -> Any:
@@ -42,7 +42,17 @@ def _value(raw: str) -> Any:
 
 
 def _add_fact_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("situation", nargs="?", help="a YAML, JSON or TOML file of facts (flags below override it)")
+    parser.add_argument("situation", nargs="?",
+                        help="a YAML, JSON or TOML file of facts (flags below override it); for `advise`, a .jsonl "
+                             "file of many situations gives one JSON line of advice per line")
+    sources = parser.add_argument_group("facts from what you have (flags and the file override them)")
+    sources.add_argument("--predictions", metavar="CSV",
+                         help="predictions: columns set (train/train_dev/dev/test), y_true, y_pred -> errors and sizes")
+    sources.add_argument("--history", metavar="CSV", help="a training history (Keras CSVLogger, Lightning metrics.csv)")
+    sources.add_argument("--errors", metavar="CSV", help="an error-analysis sheet: one row per examined dev error, "
+                                                         "one 0/1 or x column per category, optional mislabeled")
+    sources.add_argument("--mlflow-run", metavar="RUN_ID", help="read errors and curves from an MLflow run")
+    sources.add_argument("--mlflow-uri", metavar="URI", help="the MLflow tracking URI (default: MLflow's own)")
     for group_name, names in FACT_GROUPS.items():
         group = parser.add_argument_group(f"facts: {group_name}")
         for name in names:
@@ -77,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
         _add_fact_options(command)
         command.add_argument("--format", choices=("text", "json"), default="text")
 
+    consult = commands.add_parser("consult", help="interactive: answer the questions that would sharpen the advice")
+    _add_fact_options(consult)
+
+    plot = commands.add_parser("plot", help="draw the error ladder (or the explanation graph) to a PNG/SVG/PDF file")
+    _add_fact_options(plot)
+    plot.add_argument("-o", "--output", metavar="FILE", required=True, help="the picture: .png, .svg or .pdf")
+    plot.add_argument("--what", choices=("ladder", "graph"), default="ladder")
+
     graph = commands.add_parser("graph", help="export the reasoning graph")
     _add_fact_options(graph)
     graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot")
@@ -92,11 +110,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _flag_facts(args: argparse.Namespace) -> dict[str, Any]:
+    return {key[5:]: _value(raw) for key, raw in vars(args).items() if key.startswith("fact_") and raw is not None}
+
+
+def _adapter_facts(args: argparse.Namespace, flags: dict[str, Any]) -> dict[str, Any]:
+    """Facts read from predictions, a history, an error sheet or an MLflow run (the adapters)."""
+    data: dict[str, Any] = {}
+    if getattr(args, "mlflow_run", None):
+        data.update(Situation.from_mlflow(args.mlflow_run, tracking_uri=args.mlflow_uri).given())
+    if getattr(args, "predictions", None):
+        from .adapters import situation_from_prediction_table
+
+        data.update(situation_from_prediction_table(args.predictions).given())
+    if getattr(args, "history", None):
+        data.update(Situation.from_history(args.history).given())
+    if getattr(args, "errors", None):
+        dev_error = flags.get("dev_error", data.get("dev_error"))
+        data.update(Situation.from_error_sheet(args.errors, dev_error=dev_error).given())
+    return data
+
+
 def _situation(args: argparse.Namespace) -> Situation:
-    data: dict[str, Any] = load_mapping(args.situation) if args.situation else {}
-    for key, raw in vars(args).items():
-        if key.startswith("fact_") and raw is not None:
-            data[key[5:]] = _value(raw)
+    flags = _flag_facts(args)
+    data = _adapter_facts(args, flags)
+    if args.situation:
+        data.update(load_mapping(args.situation))
+    data.update(flags)
     return Situation.from_any(data)
 
 
@@ -127,6 +167,8 @@ def _render(advice: Any, fmt: str | None, output: str | None = None) -> None:
         _emit(advice.to_json(), output)
     elif fmt == "markdown":
         _emit(advice.to_markdown(), output)
+    elif fmt == "html":
+        _emit(advice.to_html(), output)
     else:
         _emit(str(advice), output)
 
@@ -151,6 +193,30 @@ def _rules(fmt: str) -> None:
         lines.append(f"- `{rule.id}`: {rule.title} -> {concludes}" if fmt == "markdown"
                      else f"  {rule.id:34} {rule.title} -> {concludes}")
     _emit("\n".join(lines).lstrip("\n"), None)
+
+
+def _advise_lines(args: argparse.Namespace) -> int:
+    """`mlstrategy advise runs.jsonl`: one JSON line of advice (or of the error) per input line, in order."""
+    from . import BatchError, advise_many
+
+    flags = _flag_facts(args)
+    parsed: list[Any] = []  # per non-empty line: a situation mapping, or the BatchError of a line that is not JSON
+    with open(args.situation, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                parsed.append({**json.loads(line), **flags})
+            except (json.JSONDecodeError, TypeError) as error:  # TypeError: a JSON value that is not an object
+                parsed.append(BatchError(len(parsed), "JSONDecodeError", f"line {number}: not a JSON object ({error})"))
+    runs = [item for item in parsed if not isinstance(item, BatchError)]
+    advised = iter(advise_many(runs, settings=_settings(args)))
+    results = []
+    for index, item in enumerate(parsed):
+        result = item if isinstance(item, BatchError) else next(advised)
+        results.append(BatchError(index, result.error_type, result.message) if isinstance(result, BatchError) else result)
+    _emit("\n".join(json.dumps(result.to_dict(), ensure_ascii=False) for result in results), getattr(args, "output", None))
+    return 0 if all(results) else 2  # 2, as for one invalid situation: some line could not be advised
 
 
 def demo_situation() -> Situation:
@@ -181,9 +247,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             first = advice.actions[0].name if advice.actions else None
             if first:
                 _emit(f"\nWhy {first}?\n{advice.why(first)}", None)
+        elif args.command == "consult":
+            from .interactive import consult
+
+            consult(_situation(args), _settings(args))
+        elif args.command == "advise" and args.situation and args.situation.endswith(".jsonl"):
+            return _advise_lines(args)
         else:
             advice = advise(_situation(args), settings=_settings(args))
-            if args.command == "advise":
+            if args.command == "plot":
+                (advice.save_graph if args.what == "graph" else advice.save_plot)(args.output)
+                sys.stderr.write(f"mlstrategy: wrote {args.output}\n")
+            elif args.command == "advise":
                 _render(advice, args.format, args.output)
             elif args.command == "graph":
                 exported = {"dot": advice.to_dot, "mermaid": advice.to_mermaid,

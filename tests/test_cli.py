@@ -106,3 +106,42 @@ def test_settings_listing_and_readme_agree(capsys, root):
         assert f"{name} = {field.default!r}" in out
         default = f"{field.default:,}" if isinstance(field.default, int) else str(field.default)
         assert f"| `{name}` | {default} |" in readme, f"README's settings table is stale for {name}"
+
+
+def test_advise_from_a_predictions_table_history_and_error_sheet(capsys, tmp_path):
+    predictions = tmp_path / "preds.csv"
+    rows = ["set,y_true,y_pred"] + ["train,1,1"] * 90 + ["train,1,0"] * 10 + ["dev,1,1"] * 80 + ["dev,0,1"] * 20
+    predictions.write_text("\n".join(rows) + "\n")
+    code, out, _ = run(capsys, "advise", "--predictions", str(predictions), "--human-error", "1%", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["inputs"]["train_error"] == pytest.approx(0.1) and data["inputs"]["dev_size"] == 100
+    history = tmp_path / "history.csv"
+    history.write_text("epoch,loss,val_loss\n0,1.0,1.0\n1,0.6,0.7\n2,0.4,0.5\n3,0.3,0.6\n4,0.2,0.7\n")
+    code, out, _ = run(capsys, "advise", "--history", str(history), "--format", "json")
+    assert code == 0 and json.loads(out)["primary_problem"] == "variance"
+    sheet = tmp_path / "errors.csv"
+    sheet.write_text("image,dog,blurry,mislabeled\n" + "\n".join(f"{i},{int(i < 8)},{int(i < 61)},0" for i in range(100)))
+    code, out, _ = run(capsys, "advise", "--errors", str(sheet), "--dev-error", "10%", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["values"]["ceiling:blurry"] == pytest.approx(0.039)
+
+
+def test_many_situations_as_json_lines(capsys, tmp_path):
+    runs = tmp_path / "runs.jsonl"
+    runs.write_text('{"human_error": 0.01, "train_error": 0.08, "dev_error": 0.1}\n\n{"train_error": 8}\nnot json\n')
+    code, out, _ = run(capsys, "advise", str(runs))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 2 and len(lines) == 3
+    assert lines[0]["primary_problem"] == "avoidable_bias"
+    assert lines[1]["error"] == "ValidationError" and "8% = 0.08" in lines[1]["message"]
+    assert lines[2]["index"] == 2 and "line 4" in lines[2]["message"]
+
+
+def test_html_report_and_plot_files(capsys, tmp_path):
+    report, ladder, graph = tmp_path / "r.html", tmp_path / "ladder.png", tmp_path / "graph.svg"
+    assert run(capsys, "advise", *FLAGS, "--format", "html", "-o", str(report))[0] == 0
+    assert report.read_text().count("<svg") == 2
+    assert run(capsys, "plot", *FLAGS, "-o", str(ladder))[0] == 0
+    assert ladder.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert run(capsys, "plot", *FLAGS, "--what", "graph", "-o", str(graph))[0] == 0
+    assert "<svg" in graph.read_text()

@@ -13,10 +13,19 @@ are imported only inside the function that needs them.
 from __future__ import annotations
 
 from .history import situation_from_history
-from .predictions import error_rates, situation_from_estimator, situation_from_predictions
+from .predictions import (
+    error_rates, situation_from_estimator, situation_from_prediction_table, situation_from_predictions,
+)
 from .sheets import situation_from_error_sheet
 
 __all__ = [
     "situation_from_predictions", "situation_from_estimator", "error_rates", "situation_from_history",
-    "situation_from_error_sheet",
+    "situation_from_error_sheet", "situation_from_prediction_table", "situation_from_mlflow",
 ]
+
+
+def situation_from_mlflow(*args, **kwargs):  # noqa: ANN002, ANN003 - mlflow is imported only when called
+    """See `mlstrategy.adapters.mlflow.situation_from_mlflow` (needs `pip install 'mlstrategy[mlflow]'`)."""
+    from .mlflow import situation_from_mlflow as read
+
+    return read(*args, **kwargs)

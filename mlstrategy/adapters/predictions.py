@@ -249,3 +249,44 @@ def _ordered(labels: list) -> list:
         return sorted(distinct)
     except TypeError:
         return distinct
+
+
+_SET_COLUMNS = ("set", "split", "subset", "dataset", "partition")
+_TRUE_COLUMNS = ("y_true", "label", "labels", "target", "truth", "y")
+_PRED_COLUMNS = ("y_pred", "prediction", "predictions", "pred", "predicted")
+_SET_NAMES = {"train": "train", "training": "train", "train_dev": "train_dev", "train-dev": "train_dev",
+              "traindev": "train_dev", "dev": "dev", "val": "dev", "valid": "dev", "validation": "dev", "test": "test"}
+
+
+def situation_from_prediction_table(table: Any, **facts: Any) -> Situation:
+    """Errors and sizes from one table of predictions: a CSV path, DataFrame or row dicts with a set column
+    (train / train_dev / dev or val / test), a true-label column and a predicted-label column.
+
+    >>> rows = [{"set": "train", "y_true": 1, "y_pred": 1}, {"set": "dev", "y_true": 1, "y_pred": 0},
+    ...         {"set": "dev", "y_true": 0, "y_pred": 0}]
+    >>> situation_from_prediction_table(rows).dev_error
+    0.5
+    """
+    from ._common import read_table
+
+    header, rows = read_table(table, what="prediction table", title="predictions")
+    lowered = {name.strip().lower(): index for index, name in enumerate(header)}
+
+    def column(spellings: tuple[str, ...], role: str) -> int:
+        for spelling in spellings:
+            if spelling in lowered:
+                return lowered[spelling]
+        raise input_error("predictions", role, f"no {role} column: expected one of {', '.join(spellings)}; "
+                          f"the table has {', '.join(header) or 'no columns'}")
+
+    which, truth, guess = column(_SET_COLUMNS, "set"), column(_TRUE_COLUMNS, "true label"), column(_PRED_COLUMNS, "prediction")
+    pairs: dict[str, tuple[list, list]] = {}
+    for number, row in enumerate(rows, 2):
+        name = _SET_NAMES.get(str(row[which]).strip().lower())
+        if name is None:
+            raise input_error("predictions", "set", f"row {number}: unknown set {row[which]!r}; use train, train_dev, "
+                              "dev (or val) or test", row[which])
+        pairs.setdefault(name, ([], []))
+        pairs[name][0].append(row[truth])
+        pairs[name][1].append(row[guess])
+    return situation_from_predictions(**pairs, **facts)

@@ -1,0 +1,169 @@
+"""An interactive consultation: the system asks for the facts that would most change its advice.
+
+The expert-system way: start from what the user said, compute the advice, ask for the first fact in
+`Advice.missing` not asked yet, fold the answer in, and repeat until nothing is left to ask or the user
+stops. Each fact is asked at most once, so the loop is bounded by the number of fact names.
+
+    >>> answers = iter(["1%", "skip", "done"])
+    >>> advice = consult({"train_error": "8%", "dev_error": "10%"}, ask=lambda prompt: next(answers),
+    ...                  out=lambda *args: None)
+    >>> advice.primary_problem
+    'avoidable_bias'
+"""
+from __future__ import annotations
+
+import sys
+import types
+import typing
+from typing import Any, Callable, Mapping
+
+from pydantic import BaseModel, ValidationError
+
+from .advice import Advice, MissingFact
+from .cli import _value as parse_answer
+from .consult import advise, rules
+from .facts import Situation, parse_fraction
+from .settings import Settings
+
+__all__ = ["consult", "answer_hint"]
+
+COMMANDS = "why / skip / done"
+MAX_REPLIES = 10
+"""Replies ('why', invalid values) accepted for one question before it is skipped."""
+EXPLAINED_ACTIONS = 3
+"""At most this many actions get a 'how' explanation at the end: the first action for each diagnosis addressed."""
+
+
+def consult(
+    situation: Situation | Mapping[str, Any] | None = None,
+    settings: Settings | Mapping[str, Any] | None = None,
+    *,
+    ask: Callable[[str], str] = input,
+    out: Callable[..., None] = print,
+) -> Advice:
+    """Ask for missing facts one at a time, most decisive first, then print the advice and how it was reached.
+
+    `ask(prompt)` returns the user's answer: a value ('8%', '0.08', 'yes', '{expert: 1%}'), 'why' (which
+    rules need the fact and what it would decide), 'skip' (never ask it again) or 'done' (stop asking);
+    EOFError (end of a piped script) or Ctrl-C also stops. A value that fails validation is explained and asked again.
+    Returns the final `Advice`.
+    """
+    current = Situation.from_any(situation)
+    settings = Settings.from_any(settings)
+    asked: set[str] = set()
+    advice = advise(current, settings=settings)
+    if advice.missing:
+        out(f"Answer each question with a value, or {COMMANDS}.")
+    elif not current.given():
+        out("No facts yet, so nothing to ask: start from what you know, e.g. a training and a dev error.")
+    primary = advice.primary_problem
+    for _ in range(len(Situation.model_fields)):  # each fact is asked at most once
+        question = next((item for item in advice.missing if item.name not in asked), None)
+        if question is None:
+            break
+        asked.add(question.name)
+        answered, stop = _ask_one(question, current, ask, out)
+        if answered is not None:
+            current = answered
+            advice = advise(current, settings=settings)
+            if advice.primary_problem != primary:
+                primary = advice.primary_problem
+                out(f"  -> primary problem now: {primary or 'none'}")
+        if stop:
+            break
+    out("")
+    out(str(advice))
+    for name in _actions_to_explain(advice):
+        out(f"\nHow was {name} concluded?\n{advice.why(name, kind='action')}")
+    return advice
+
+
+def _ask_one(question: MissingFact, current: Situation, ask: Callable[[str], str],
+             out: Callable[..., None]) -> tuple[Situation | None, bool]:
+    """One question until a valid value, a skip or a stop: (the updated situation or None, stop asking)."""
+    out(f"\n{question.name}: {answer_hint(question.name)}")
+    for _ in range(MAX_REPLIES):
+        try:
+            reply = ask(f"{question.name}? ").strip()
+        except (EOFError, KeyboardInterrupt):
+            out("")
+            return None, True
+        if ask is input and not sys.stdin.isatty():
+            out(reply)  # a piped script: show the answer after its prompt, as a terminal would
+        command = reply.lower()
+        if command in ("done", "quit", "exit", "q"):
+            return None, True
+        if command in ("skip", ""):
+            return None, False
+        if command in ("why", "?"):
+            out(explain_question(question))
+            continue
+        try:
+            return Situation.from_any(current, **{question.name: parse_answer(reply)}), False
+        except ValidationError as error:
+            out(_problems(error))
+    out(f"  (no valid answer after {MAX_REPLIES} replies: skipping {question.name})")
+    return None, False
+
+
+def explain_question(question: MissingFact) -> str:
+    """Why a fact is asked for: what its answer would decide, and the rules that asked for it."""
+    by_id = {rule.id: rule for rule in rules()}
+    lines = [f"  {question.why}"]
+    for rule_id in question.rules:
+        rule = by_id.get(rule_id)
+        lines.append(f"  asked by [{rule_id}] {rule.title} ({rule.section})" if rule else f"  asked by [{rule_id}]")
+    return "\n".join(lines)
+
+
+def _problems(error: ValidationError) -> str:
+    """A validation error as short lines: where, and what is wrong (pydantic's links left out)."""
+    return "\n".join(f"  invalid {'.'.join(str(part) for part in item['loc']) or 'value'}: {item['msg']}"
+                     for item in error.errors())
+
+
+def _actions_to_explain(advice: Advice) -> list[str]:
+    """The first action for each diagnosis the plan addresses (their chains differ), at most EXPLAINED_ACTIONS."""
+    chosen: list[str] = []
+    covered: set[str] = set()
+    for action in advice.actions:
+        if not chosen or not covered.issuperset(action.addresses):
+            chosen.append(action.name)
+            covered.update(action.addresses)
+        if len(chosen) == EXPLAINED_ACTIONS:
+            break
+    return chosen
+
+
+def answer_hint(name: str) -> str:
+    """One line on a fact: its meaning and the form of an answer (e.g. 'a fraction or a percentage such as 8%')."""
+    field = Situation.model_fields[name]
+    return f"{field.description} ({_form(field.annotation)}; or {COMMANDS})"
+
+
+def _form(annotation: Any) -> str:
+    """The form of an answer to a field of this annotation, for the hint."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
+    metadata: tuple[Any, ...] = ()
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation, *rest = typing.get_args(annotation)
+        metadata = tuple(rest)
+    origin = typing.get_origin(annotation)
+    if any(getattr(item, "func", None) is parse_fraction for item in metadata):
+        return "a fraction or a percentage, e.g. 8% or 0.08"
+    if annotation is bool:
+        return "yes or no"
+    if annotation is int:
+        return "a whole number"
+    if annotation is str:
+        return "a label, e.g. web"
+    if origin is typing.Literal:
+        return "one of " + ", ".join(str(choice) for choice in typing.get_args(annotation))
+    if origin is dict:
+        return "a mapping, e.g. {name: value}"
+    if origin is list:
+        return "a list, e.g. [a, b]"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "a mapping of " + ", ".join(annotation.model_fields)
+    return "a value"
