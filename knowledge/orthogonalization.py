@@ -56,4 +56,16 @@ RULES: tuple[Rule, ...] = (
                   "be measured.", rank=1),),
         because="Dev error {dev_error} is known but no training error: bias and variance cannot be told apart.",
     ),
+    Rule(
+        id="target.ask_errors",
+        section="Why ML Strategy",
+        title="Ask for the error levels",
+        when=all_of(absent("train_error"), absent("dev_error"), absent("test_error")),
+        then=(
+            Ask("train_error", "The training error is the first measurement of the chain: against a human-level "
+                               "error it shows avoidable bias; against the dev error, variance.", rank=8),
+            Ask("dev_error", "The dev error shows how well the fit on the training set generalizes.", rank=9),
+        ),
+        because="No error level is known yet: the bias/variance chain cannot be placed.",
+    ),
 )

@@ -54,8 +54,6 @@ def consult(
     advice = advise(current, settings=settings)
     if advice.missing:
         out(f"Answer each question with a value, or {COMMANDS}.")
-    elif not current.given():
-        out("No facts yet, so nothing to ask: start from what you know, e.g. a training and a dev error.")
     primary = advice.primary_problem
     for _ in range(len(Situation.model_fields)):  # each fact is asked at most once
         question = next((item for item in advice.missing if item.name not in asked), None)
