@@ -24,6 +24,7 @@ import json
 import math
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterable, Mapping
 
 import os
@@ -121,7 +122,14 @@ class Trace:
     settings: dict[str, Any]
     facts: dict[str, Any] = field(default_factory=dict)
     firings: list[Firing] = field(default_factory=list)
-    snapshots: list[dict[str, Any]] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    """How many facts (in insertion order) each stratum's snapshot held: facts only ever grow."""
+
+    @cached_property
+    def snapshots(self) -> list[dict[str, Any]]:
+        """The engine fact each stratum saw (scalar view), rebuilt on first use (after the consultation)."""
+        items = list(self.facts.items())
+        return [engine_fields(dict(items[:size])) for size in self.sizes]
 
     def concluded(self, kind: str) -> dict[str, list[tuple[Firing, Concluded]]]:
         """Conclusions of one kind by name, each with the firing that made it, in firing order."""
@@ -153,27 +161,32 @@ def _key(name: str) -> str:
     return text
 
 
+def encode_field(key: str, value: Any) -> str | None:
+    """`"key":value` for one engine-fact field (None for an absent value); collections become their size."""
+    if value is None:
+        return None
+    kind = type(value)
+    if kind is float:
+        if not math.isfinite(value):
+            raise EngineError(f"field {key!r} is not finite ({value}); validation should have stopped it")
+        text = _number(value)
+    elif kind is str:
+        text = _encode_string(value)
+    elif kind is bool:
+        text = "true" if value else "false"
+    elif kind is int:
+        text = str(value)
+    elif kind in (dict, list, tuple):
+        text = str(len(value))  # the presence marker the engine matches on (see engine_fields)
+    else:
+        raise EngineError(f"field {key!r} is not a scalar: {kind.__name__}")
+    return _key(key) + text
+
+
 def encode_fact(fields: Mapping[str, Any]) -> str:
     """JSON for a flat engine fact: scalars only, numbers always with a decimal point in the mantissa."""
-    parts = []
-    for key, value in fields.items():
-        if value is None:
-            continue
-        kind = type(value)
-        if kind is float:
-            if not math.isfinite(value):
-                raise EngineError(f"field {key!r} is not finite ({value}); validation should have stopped it")
-            text = _number(value)
-        elif kind is str:
-            text = _encode_string(value)
-        elif kind is bool:
-            text = "true" if value else "false"
-        elif kind is int:
-            text = str(value)
-        else:
-            raise EngineError(f"field {key!r} is not a scalar: {kind.__name__}")
-        parts.append(_key(key) + text)
-    return "{" + ",".join(parts) + "}"
+    parts = (encode_field(key, value) for key, value in fields.items())
+    return "{" + ",".join(part for part in parts if part is not None) + "}"
 
 
 def engine_fields(facts: Mapping[str, Any]) -> dict[str, Any]:
@@ -258,15 +271,22 @@ class Engine:
         with self._lock:
             session = _Session(str(next(self._serial)), dict(inputs), dict(settings))
             self._session = session
+            facts = session.trace.facts
+            # each field is encoded once: a stratum's fact is the previous one plus what the stratum concluded
+            parts = [part for part in (encode_field(k, v) for k, v in facts.items()) if part is not None]
             try:
                 for stratum in range(self.knowledge.depth):
                     session.stratum = stratum
-                    snapshot = engine_fields(session.trace.facts)
-                    session.trace.snapshots.append(snapshot)
-                    self._assert(snapshot, session.sid, stratum)
+                    session.trace.sizes.append(len(facts))
+                    self._assert(parts, session.sid, stratum)
                     if session.error is not None:
                         raise session.error
+                    known = len(facts)
                     self._merge(session)
+                    for key, value in list(facts.items())[known:]:
+                        part = encode_field(key, value)
+                        if part is not None:
+                            parts.append(part)
                 # durable_rules' firing order within a stratum can follow the fact's field order; provenance is
                 # kept in a canonical order so that advice never depends on the order facts were given in
                 session.trace.firings.sort(key=lambda firing: (firing.stratum, firing.rule))
@@ -275,9 +295,11 @@ class Engine:
                 self._delete(session.sid)  # always: even an unmatched fact leaves session state behind
         return session.trace
 
-    def _assert(self, snapshot: Mapping[str, Any], sid: str, stratum: int) -> bool:
-        """Assert one stratum's snapshot and run the actions it triggers; False when no rule matched it."""
-        text = encode_fact({"sid": sid, "id": f"s{stratum}", "t": f"s{stratum}", **snapshot})
+    def _assert(self, parts: list[str], sid: str, stratum: int) -> bool:
+        """Assert one stratum's snapshot (its encoded fields) and run the actions it triggers; False when no rule
+        matched it."""
+        head = encode_fact({"sid": sid, "id": f"s{stratum}", "t": f"s{stratum}"})
+        text = head[:-1] + ("," + ",".join(parts) if parts else "") + "}"
         handle = self._ruleset._handle
         try:
             code, state = durable_rules_engine.assert_fact(handle, text)
