@@ -41,3 +41,20 @@ def test_sequential_pool_and_any_executor_agree():
 def test_settings_apply_to_every_item():
     results = mls.advise_many(RUNS[:2], settings={"secondary_gap_ratio": 0.25})
     assert [d.name for d in results[0].diagnoses] == ["avoidable_bias", "variance"]
+
+
+def test_a_real_dask_local_cluster_gives_the_same_answers():
+    """advise_many on an existing distributed engine: Dask's executor interface, two worker processes."""
+    import os
+
+    import pytest
+
+    if os.environ.get("CI"):
+        from distributed import Client, LocalCluster
+    else:
+        distributed = pytest.importorskip("distributed")
+        Client, LocalCluster = distributed.Client, distributed.LocalCluster
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with Client(cluster) as client:
+            results = mls.advise_many(RUNS, executor=client.get_executor(), chunksize=4)
+    assert _summary(results) == _summary(mls.advise_many(RUNS))
