@@ -1,133 +1,193 @@
-"""Speed and memory of a consultation, measured by hand (never as a test).
+"""Speed, scaling and memory of a consultation, next to the plain formulas and two peer rule engines.
 
-    python benchmarks/run.py [--n 10000] [--memory-n 100000] [--seed 1]
+    python benchmarks/run.py            # the full run (about 2-4 minutes on 2 cores)
+    python benchmarks/run.py --quick    # small counts (about a minute)
 
-On the same generated situations it times, per call: `mlstrategy.advise()` (validation, engine, plan),
-the same plus first access to `advice.graph`, and the plain course formulas (tests/reference.py when
-present, else the inline copy below). Then it reads resident memory before and after `--memory-n`
-further consultations. It prints one plain-text table.
+Everything is measured in one run, on the same generated situations, and printed as ONE plain-text table
+(benchmarks/README.md says what each row means):
+- `mlstrategy.advise()` with its plan (validation, engine, ranked diagnoses and actions), and the same with the
+  first access to `advice.graph`, on CORE situations (error rates only) and FULL ones (every topic);
+- the plain course formulas (tests/reference.py) and two peers on the same core rules (benchmarks/peers.py):
+  durable_rules written directly, and CLIPS through clipspy; their agreement with our engine; our ratios;
+- clipspy's fact-release bug: memory and time over consultations without and with the fix (subprocesses);
+- `advise_many` throughput with 1 and 2 worker processes;
+- time against size (candidates, error-analysis categories) with the fitted log-log exponent;
+- resident memory before and after many consultations;
+- the CLI's wall time, the import time of mlstrategy, and which heavy libraries `import mlstrategy` loads.
+
+Timed implementations run interleaved, block by block in rotating order, so that load from other processes
+on the machine falls on all of them alike; the ratios are more stable than the absolute times.
 """
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import math
 import os
 import platform
 import random
-import resource
+import re
+import statistics
+import subprocess
 import sys
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-import mlstrategy as mls
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
 
-ROOT = Path(__file__).resolve().parent.parent
+import mlstrategy as mls  # noqa: E402
+import peers  # noqa: E402  (benchmarks/peers.py)
 
-# ---------------------------------------------------------------- the plain formulas
+GAPS = frozenset(peers.GAPS)
+HEAVY = ("matplotlib", "pandas", "numpy", "sklearn", "mlflow")
+CLI_ARGS = ("advise", "--human-error", "1%", "--train-error", "8%", "--dev-error", "10%")
+
+# ---------------------------------------------------------------- the plain formulas (tests/reference.py)
 try:
     sys.path.insert(0, str(ROOT / "tests"))
-    import reference as _reference  # the course formulas written plainly (tests/reference.py)
-
-    REFERENCE_SOURCE = "tests/reference.py"
-except ImportError:  # a checkout without tests/: the same formulas, inline
-    _reference = None
-    REFERENCE_SOURCE = "inline formulas"
+    import reference  # noqa: E402
+except ImportError:  # a tree without tests/: the reference row says so
+    reference = None
 finally:
-    sys.path.pop(0)
-
-MIN_GAP, RATIO = 0.001, 0.6
-GAPS = ("avoidable_bias", "variance", "data_mismatch", "dev_set_overfitting")
+    sys.path.remove(str(ROOT / "tests"))
 
 
-def _inline_plain(s: dict[str, Any]) -> tuple[str | None, list[str]]:
-    """Bayes proxy, the four gaps, the gaps worth acting on and the primary problem (Settings defaults)."""
-    if s.get("bayes_error") is not None:
-        proxy = s["bayes_error"]
-    else:
-        levels = list((s.get("human_errors") or {}).values())
-        if s.get("human_error") is not None:
-            levels.append(s["human_error"])
-        proxy = min(levels) if levels else None
-    train, train_dev, dev, test = (s.get(k) for k in ("train_error", "train_dev_error", "dev_error", "test_error"))
-    found = {
-        "avoidable_bias": None if train is None or proxy is None else train - proxy,
-        "variance": (train_dev - train if train is not None else None) if train_dev is not None
-        else (None if dev is None or train is None else dev - train),
-        "data_mismatch": None if dev is None or train_dev is None else dev - train_dev,
-        "dev_set_overfitting": None if test is None or dev is None else test - dev,
-    }
-    gaps = {name: value for name, value in found.items() if value is not None}
-    if not gaps:
-        return None, []
-    largest = max(gaps.values())
-    worth = [name for name in GAPS if name in gaps and gaps[name] >= MIN_GAP and gaps[name] >= RATIO * largest]
-    primary = max(worth, key=lambda name: (gaps[name], -GAPS.index(name))) if worth else None
-    return primary, worth
-
-
-def _reference_plain(s: dict[str, Any]) -> tuple[str | None, list[str]]:
-    """The same through tests/reference.py: proxy, gaps, problems, primary problem and the plan's action set."""
-    r = _reference
+def plain(s: dict[str, Any]) -> tuple[str | None, frozenset[str]]:
+    """The core rules through tests/reference.py: proxy, gaps, problems, primary problem, the plan's action set."""
+    r = reference
     proxy = r.bayes_proxy(s.get("bayes_error"), s.get("human_error"), s.get("human_errors"))
     train, dev = s.get("train_error"), s.get("dev_error")
     gaps = r.gaps(proxy, train, s.get("train_dev_error"), dev, s.get("test_error"))
     worth = r.problems(gaps)
-    missing = r.train_dev_missing(s.get("train_dev_error"), s.get("train_distribution"), s.get("dev_distribution"))
-    r.gap_actions(worth, missing) | r.human_level_actions(proxy, train, dev, r.largest_gap(gaps))
-    return r.primary_problem(gaps), worth
-
-
-def _usable_reference() -> bool:
-    names = ("bayes_proxy", "gaps", "problems", "primary_problem", "train_dev_missing", "gap_actions",
-             "human_level_actions", "largest_gap")
-    if _reference is None or not all(hasattr(_reference, name) for name in names):
-        return False
-    try:
-        _reference_plain({"human_error": 0.01, "train_error": 0.08, "dev_error": 0.1})
-    except Exception:  # a colleague's file mid-edit: fall back rather than fail
-        return False
-    return True
-
-
-if _usable_reference():
-    plain = _reference_plain
-else:
-    plain = _inline_plain
-    REFERENCE_SOURCE = "inline formulas"
+    actions = r.gap_actions(worth, False)
+    r.human_level_actions(proxy, train, dev, r.largest_gap(gaps))  # the rest of the core plan, as the engine's
+    return r.primary_problem(gaps), frozenset(actions)
 
 
 # ---------------------------------------------------------------- situations
-def situations(count: int, seed: int) -> list[dict[str, Any]]:
-    """Varied course-like situations: a Bayes proxy, a ladder of error levels, sometimes distributions."""
+def core_situations(count: int, seed: int) -> list[dict[str, Any]]:
+    """Error rates only: a human level (or several, or a Bayes error), train, sometimes train-dev and test, dev."""
     rng = random.Random(seed)
     out = []
     for _ in range(count):
         bayes = round(rng.uniform(0.0, 0.05), 4)
-        train = round(bayes + rng.uniform(0.0, 0.10), 4)
+        train = round(bayes + rng.uniform(-0.005, 0.10), 4)
         train_dev = round(train + rng.uniform(0.0, 0.05), 4)
         dev = round(train_dev + rng.uniform(0.0, 0.08), 4)
-        test = round(dev + rng.uniform(0.0, 0.05), 4)
-        facts: dict[str, Any] = {"train_error": train}
-        proxy = rng.choice(["human", "humans", "bayes"])
-        if proxy == "human":
+        test = round(dev + rng.uniform(-0.005, 0.05), 4)
+        facts: dict[str, Any] = {}
+        kind = rng.random()
+        if kind < 0.5:
             facts["human_error"] = bayes
-        elif proxy == "humans":
+        elif kind < 0.8:
             facts["human_errors"] = {"typical person": round(bayes + 0.02, 4), "expert team": bayes}
         else:
             facts["bayes_error"] = bayes
-        facts["dev_error"] = dev
+        facts["train_error"] = max(train, 0.0)
         if rng.random() < 0.4:
             facts["train_dev_error"] = train_dev
+        facts["dev_error"] = dev
         if rng.random() < 0.3:
             facts["test_error"] = test
-        if rng.random() < 0.3:
-            facts["train_distribution"] = "web"
-            facts["dev_distribution"] = rng.choice(["web", "mobile"])
         out.append(facts)
     return out
+
+
+def full_situations(count: int, seed: int) -> list[dict[str, Any]]:
+    """Every topic at once: error rates with set sizes and distributions, a confusion matrix, candidates with a
+    satisficing bound, an error-analysis tally, transfer, multi-task and end-to-end facts, learning curves."""
+    rng = random.Random(seed + 1)
+    out = []
+    for facts in core_situations(count, seed + 1):
+        facts = dict(facts)
+        facts["train_size"] = rng.choice((10_000, 100_000, 1_000_000))
+        for name in ("train_dev", "dev", "test"):
+            if f"{name}_error" in facts or name == "dev":
+                facts[f"{name}_size"] = rng.choice((500, 2_000, 10_000))
+        facts["total_examples"] = facts["train_size"] + 2 * facts["dev_size"]
+        facts["train_distribution"] = "web"
+        facts["dev_distribution"] = facts["test_distribution"] = rng.choice(("web", "mobile"))
+        if rng.random() < 0.3:
+            facts["test_distribution"] = "camera"
+        facts["production_distribution"] = rng.choice(("mobile", "web"))
+        facts["target_examples"] = rng.choice((2_000, 10_000))
+        facts["other_distribution_examples"] = 200_000
+        facts["structured_data"] = rng.random() < 0.3
+        tp, fp, fn = rng.randint(50, 500), rng.randint(0, 100), rng.randint(0, 100)
+        facts["confusion_matrix"] = {"tp": tp, "fp": fp, "fn": fn, "tn": rng.randint(500, 5_000)}
+        weighted = rng.random() < 0.3
+        candidates = []
+        for index in range(rng.randint(3, 6)):
+            candidate = {"name": f"model {chr(65 + index)}", "precision": round(rng.uniform(0.8, 0.99), 3),
+                         "recall": round(rng.uniform(0.8, 0.99), 3), "running_time_ms": round(rng.uniform(20, 200), 1)}
+            if weighted:
+                candidate["errors_by_class"] = {"porn": round(rng.uniform(0, 0.02), 4), "other": round(rng.uniform(0, 0.05), 4)}
+            candidates.append(candidate)
+        facts["candidates"] = candidates
+        facts["satisficing"] = {"running_time_ms": {"max": 100}}
+        if weighted:
+            facts["class_weights"] = {"porn": 10}
+        else:
+            facts["tracked_metrics"] = ["precision", "recall", "running_time_ms"]
+        facts["minimize"] = ["running_time_ms"]
+        if rng.random() < 0.2:
+            facts["metric_matches_users"] = False
+        if rng.random() < 0.2:
+            facts["real_world_ok"] = False
+        categories = {name: rng.randint(0, 60) for name in ("dogs", "great cats", "blurry", "instagram", "night")[: rng.randint(2, 5)]}
+        facts["error_analysis"] = {"examined": 100, "categories": categories, "mislabeled": rng.randint(0, 30)}
+        facts["train_label_errors"] = rng.choice(("random", "systematic"))
+        facts["task_a_examples"] = rng.choice((1_000_000, 10_000))
+        facts["task_b_examples"] = rng.choice((100, 5_000, 100_000))
+        facts["same_input_type"] = rng.random() < 0.8
+        facts["low_level_features_shared"] = rng.random() < 0.8
+        facts["tasks"] = {"pedestrians": rng.randint(1_000, 100_000), "cars": rng.randint(1_000, 100_000),
+                          "stop signs": rng.randint(100, 100_000)}
+        facts["can_train_big_network"] = rng.random() < 0.7
+        facts["labels_incomplete"] = rng.random() < 0.5
+        facts["end_to_end_examples"] = rng.choice((3_000, 100_000, 10_000_000))
+        facts["stage_examples"] = {"detect face": rng.choice((10_000, 1_000_000)), "identify": rng.choice((10_000, 1_000_000))}
+        facts["stages_simpler"] = rng.random() < 0.5
+        epochs = rng.randint(10, 30)
+        start, floor = rng.uniform(0.5, 2.0), rng.uniform(0.01, 0.4)
+        facts["train_curve"] = [round(floor + (start - floor) * math.exp(-i / rng.uniform(3, 15)), 5) for i in range(epochs)]
+        best = rng.randint(epochs // 2, epochs - 1)
+        facts["dev_curve"] = [round(v * 1.2 + (0.02 * (i - best) if i > best else 0.0), 5)
+                              for i, v in enumerate(facts["train_curve"])]
+        out.append(facts)
+    return out
+
+
+def candidates_situation(count: int, seed: int = 1) -> dict[str, Any]:
+    """`count` candidates with accuracy and running time, optimizing accuracy subject to running time <= 100 ms."""
+    rng = random.Random(seed)
+    return {"human_error": 0.01, "train_error": 0.05, "dev_error": 0.08, "dev_size": 5_000,
+            "candidates": [{"name": f"model {i:05d}", "accuracy": round(rng.uniform(0.8, 0.99), 4),
+                            "running_time_ms": round(rng.uniform(20, 200), 1)} for i in range(count)],
+            "satisficing": {"running_time_ms": {"max": 100}}}
+
+
+def f1_candidates_situation(count: int, seed: int = 1) -> dict[str, Any]:
+    """`count` candidates with precision and recall (so the engine derives an F1 per candidate)."""
+    rng = random.Random(seed)
+    return {"human_error": 0.01, "train_error": 0.05, "dev_error": 0.08,
+            "candidates": [{"name": f"model {i:05d}", "precision": round(rng.uniform(0.8, 0.99), 4),
+                            "recall": round(rng.uniform(0.8, 0.99), 4), "running_time_ms": round(rng.uniform(20, 200), 1)}
+                           for i in range(count)],
+            "satisficing": {"running_time_ms": {"max": 100}}}
+
+
+def categories_situation(count: int, seed: int = 2) -> dict[str, Any]:
+    """An error-analysis tally of `count` categories over 100,000 examined errors."""
+    rng = random.Random(seed)
+    return {"human_error": 0.01, "train_error": 0.05, "dev_error": 0.08,
+            "error_analysis": {"examined": 100_000, "mislabeled": 500,
+                               "categories": {f"category {i:05d}": rng.randint(0, 100_000 // count) for i in range(count)}}}
 
 
 # ---------------------------------------------------------------- measuring
@@ -137,20 +197,10 @@ def rss_mb() -> float:
         with open("/proc/self/statm") as handle:
             return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
     except OSError:  # pragma: no cover - not Linux
+        import resource
+
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
-
-
-def timings(call: Callable[[dict[str, Any]], Any], cases: list[dict[str, Any]]) -> list[float]:
-    """Microseconds per call, one call per situation."""
-    clock = time.perf_counter_ns
-    out = []
-    gc.collect()
-    for facts in cases:
-        start = clock()
-        call(facts)
-        out.append((clock() - start) / 1000)
-    return out
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -158,67 +208,432 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[max(0, math.ceil(fraction * len(sorted_values)) - 1)]
 
 
-def summary(values: list[float]) -> dict[str, float]:
+def stats(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
-    return {
-        "median": percentile(ordered, 0.5), "p95": percentile(ordered, 0.95), "p99": percentile(ordered, 0.99),
-        "mean": sum(ordered) / len(ordered),
-    }
+    return {"median": percentile(ordered, 0.5), "p99": percentile(ordered, 0.99), "n": len(ordered)}
 
 
-def advise_only(facts: dict[str, Any]) -> Any:
-    return mls.advise(facts)
+Contender = tuple[str, Callable[[Any], Any], Callable[[Any], Any] | None]
 
 
-def advise_with_graph(facts: dict[str, Any]) -> Any:
+def interleaved(cases: list[Any], contenders: list[Contender], block: int = 200) -> tuple[dict, dict]:
+    """Time each contender once per case (microseconds per call), block by block in rotating order.
+
+    A contender's digest (if any) is computed from each call's result outside the timed region.
+    """
+    clock = time.perf_counter_ns
+    times: dict[str, list[float]] = {name: [] for name, _, _ in contenders}
+    digests: dict[str, list[Any]] = {name: [] for name, _, _ in contenders}
+    order = list(contenders)
+    for start in range(0, len(cases), block):
+        chunk = cases[start:start + block]
+        for name, call, digest in order:
+            out_times, out_digests = times[name], digests[name]
+            gc.collect()
+            for case in chunk:
+                begin = clock()
+                result = call(case)
+                out_times.append((clock() - begin) / 1000)
+                if digest is not None:
+                    out_digests.append(digest(result))
+                del result
+        order = order[1:] + order[:1]
+    return times, digests
+
+
+def advise_plan(facts: dict[str, Any]) -> Any:
+    """advise() and its plan (built on first access): the primary problem and the ordered actions."""
     advice = mls.advise(facts)
-    return advice.graph
+    advice.primary_problem
+    advice.actions
+    return advice
 
 
+def advise_plan_graph(facts: dict[str, Any]) -> Any:
+    advice = advise_plan(facts)
+    advice.graph
+    return advice
+
+
+def engine_digest(advice: Any) -> tuple[str | None, frozenset[str]]:
+    """Our answer on the core rules: the primary problem and the actions addressing one of the four gaps."""
+    return advice.primary_problem, frozenset(a.name for a in advice.actions if GAPS.intersection(a.addresses))
+
+
+def loglog_exponent(points: list[tuple[int, float]]) -> float | None:
+    """The least-squares slope of log(time) against log(size)."""
+    if len(points) < 2:
+        return None
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def time_once(call: Callable[[], Any]) -> float:
+    begin = time.perf_counter_ns()
+    call()
+    return (time.perf_counter_ns() - begin) / 1000
+
+
+def scaling(make: Callable[[int], dict], sizes: Iterable[int], base: dict[str, Any],
+            budget_us: float) -> tuple[float, list[tuple[int, Any]]]:
+    """Median microseconds of advise() + plan + graph for the base situation and for each size (or the error it
+    raised). Repetitions within a time budget per size, run round-robin across the sizes so load falls on all."""
+    situations: dict[Any, dict[str, Any]] = {"base": base, **{size: make(size) for size in sizes}}
+    reps: dict[Any, int] = {}
+    times: dict[Any, Any] = {}
+    for key, situation in situations.items():
+        try:
+            first = time_once(lambda: advise_plan_graph(situation))  # also the warm-up
+        except Exception as error:  # a limit of the engine: reported, not fatal
+            times[key] = error
+            continue
+        reps[key], times[key] = int(max(3, min(300, budget_us / max(first, 1.0)))), []
+    gc.collect()
+    for round_ in range(max(reps.values())):
+        for key, count in reps.items():
+            if round_ < count:
+                situation = situations[key]
+                times[key].append(time_once(lambda: advise_plan_graph(situation)))
+    medians = {key: value if isinstance(value, Exception) else statistics.median(value) for key, value in times.items()}
+    return medians.pop("base"), list(medians.items())
+
+
+def largest_accepted(make: Callable[[int], dict], low: int, high: int) -> int:
+    """The largest size in [low, high) that advise() accepts (bisection; low must work, high must fail)."""
+    while low + 1 < high:
+        middle = (low + high) // 2
+        try:
+            mls.advise(make(middle))
+            low = middle
+        except Exception:
+            high = middle
+    return low
+
+
+def run_python(code: str, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args, "-c", code], capture_output=True, text=True, timeout=timeout,
+                          cwd=str(ROOT))
+
+
+CLIPS_CHILD = r"""
+import array, gc, json, statistics, sys, time
+sys.path.insert(0, {bench!r})
+import peers, run
+patch, count = {patch}, {count}
+peer = peers.ClipsPeer(patch=patch)
+cases = run.core_situations(1000, 7)
+for facts in cases[:200]:
+    peer.consult(facts)
+times = array.array("d", bytes(8 * count))  # allocated before the first reading
+gc.collect()
+before, clips_before = run.rss_mb(), peer.env.eval("(mem-used)")
+clock = time.perf_counter_ns
+for index in range(count):
+    begin = clock()
+    peer.consult(cases[index % len(cases)])
+    times[index] = (clock() - begin) / 1000
+gc.collect()
+after, clips_after = run.rss_mb(), peer.env.eval("(mem-used)")
+block = max(1, min(1000, count // 5))
+print(json.dumps({{"before": before, "after": after, "clips_before": clips_before, "clips_after": clips_after,
+                  "first": statistics.median(times[:block]), "last": statistics.median(times[-block:]),
+                  "block": block, "patched": peer.patched}}))
+"""
+
+
+def clips_memory(patch: bool, count: int) -> dict[str, Any]:
+    """The CLIPS peer over `count` consultations in a fresh process: RSS and median time, first vs last block."""
+    done = run_python(CLIPS_CHILD.format(bench=str(HERE), patch=patch, count=count))
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["?"])[-1]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+BATCH_CHILD = r"""
+import json, sys, time
+sys.path.insert(0, {bench!r})
+import mlstrategy, run
+cases = run.core_situations({count}, {seed})
+mlstrategy.advise(cases[0])
+rates = {{}}
+for workers in (1, 2):
+    begin = time.perf_counter()
+    results = mlstrategy.advise_many(cases, workers=workers, progress=False)
+    rates[workers] = len(cases) / (time.perf_counter() - begin)
+    assert len(results) == len(cases) and all(results)
+    del results
+print(json.dumps(rates))
+"""
+
+
+def batch_rates(count: int, seed: int) -> dict[str, Any]:
+    """advise_many's situations per second with workers=1 and workers=2, in a fresh process."""
+    done = run_python(BATCH_CHILD.format(bench=str(HERE), count=count, seed=seed))
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["?"])[-1]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def cli_command() -> list[str]:
+    script = Path(sys.executable).with_name("mlstrategy")
+    if script.exists():
+        return [str(script), *CLI_ARGS]
+    return [sys.executable, "-c", "import sys; from mlstrategy.cli import main; sys.exit(main())", *CLI_ARGS]
+
+
+def wall_times(command: list[str], runs: int) -> list[float]:
+    """Milliseconds of wall time per run of a command (output discarded); raises if it fails."""
+    out = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True, cwd=str(ROOT))
+        out.append((time.perf_counter() - begin) * 1000)
+    return out
+
+
+def import_time_ms(runs: int) -> tuple[float, float, float]:
+    """`import mlstrategy`: median cumulative ms from -X importtime, median process wall ms, bare-python wall ms."""
+    cumulative = []
+    for _ in range(runs):
+        done = run_python("import mlstrategy", "-X", "importtime")
+        for line in done.stderr.splitlines():
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) == 3 and parts[2] == "mlstrategy":
+                cumulative.append(int(parts[1]) / 1000)
+    with_import = wall_times([sys.executable, "-c", "import mlstrategy"], runs)
+    bare = wall_times([sys.executable, "-c", "pass"], runs)
+    return statistics.median(cumulative), statistics.median(with_import), statistics.median(bare)
+
+
+def heavy_modules() -> tuple[list[str], list[str]]:
+    """Heavy optional libraries in sys.modules after `import mlstrategy`, and after one advise() with its graph."""
+    code = (f"import sys, json, mlstrategy\nheavy = {HEAVY!r}\nfirst = [m for m in heavy if m in sys.modules]\n"
+            "a = mlstrategy.advise(human_error=0.01, train_error=0.08, dev_error=0.1); a.actions; a.graph; str(a)\n"
+            "print(json.dumps([first, [m for m in heavy if m in sys.modules]]))")
+    done = run_python(code)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    first, after = json.loads(done.stdout.strip().splitlines()[-1])
+    return first, after
+
+
+def version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+# ---------------------------------------------------------------- the table
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+
+    def section(self, title: str) -> None:
+        self.rows.append(("", "", "", ""))
+        self.rows.append((f"-- {title}", "", "", ""))
+
+    def add(self, name: str, value: str = "", p99: str = "", notes: str = "") -> None:
+        self.rows.append((name, value, p99, notes))
+
+    def timing(self, name: str, values: dict[str, float], notes: str = "") -> None:
+        self.add(name, f"{values['median']:.1f}", f"{values['p99']:.1f}", notes)
+
+    def render(self) -> str:
+        header = ("measurement", "median", "p99", "unit / notes")
+        width = max(len(row[0]) for row in self.rows + [header] if not row[0].startswith("-- "))
+        lines = [f"{header[0]:<{width}}  {header[1]:>10}  {header[2]:>10}  {header[3]}",
+                 f"{'-' * width}  {'-' * 10}  {'-' * 10}  {'-' * 40}"]
+        for name, value, p99, notes in self.rows:
+            lines.append(f"{name:<{width}}  {value:>10}  {p99:>10}  {notes}".rstrip())
+        return "\n".join(lines)
+
+
+def fmt_ratio(ours: dict[str, float], theirs: dict[str, float]) -> tuple[str, str]:
+    return f"{ours['median'] / theirs['median']:.2f}x", f"{ours['p99'] / theirs['p99']:.2f}x"
+
+
+def fmt_scaling(base: float, points: list[tuple[int, Any]]) -> tuple[str, str]:
+    """The fitted exponent over the sizes that ran, and the notes: each size's time, the exponent without the
+    fixed cost (time minus the base situation's), and the exponent of the last step."""
+    parts = []
+    for size, value in points:
+        if isinstance(value, Exception):
+            code = re.search(r"error code: \d+", str(value))
+            parts.append(f"{size:,} FAILS ({type(value).__name__}, {code.group(0) if code else str(value)[:60]})")
+        else:
+            parts.append(f"{size:,}: {value / 1000:.2f} ms")
+    ok = [(size, value) for size, value in points if not isinstance(value, Exception)]
+    exponent = loglog_exponent(ok)
+    marginal = loglog_exponent([(size, value - base) for size, value in ok if value > base])
+    parts.append(f"base {base / 1000:.2f} ms; exponent of time minus base "
+                 + ("n/a" if marginal is None else f"{marginal:.2f}"))
+    if len(ok) >= 2:
+        (n1, t1), (n2, t2) = ok[-2], ok[-1]
+        parts.append(f"last step {math.log(t2 / t1) / math.log(n2 / n1):.2f}")
+    return ("n/a" if exponent is None else f"{exponent:.2f}"), "; ".join(parts)
+
+
+# ---------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=10_000, help="timed consultations per measurement (default 10000)")
-    parser.add_argument("--memory-n", type=int, default=100_000,
-                        help="consultations between the two memory readings (default 100000)")
+    parser.add_argument("--quick", action="store_true", help="small counts: about a minute")
+    parser.add_argument("--n", type=int, help="core situations timed (default 10000; quick 2000)")
+    parser.add_argument("--full-n", type=int, help="full situations timed (default 3000; quick 500)")
+    parser.add_argument("--memory-n", type=int, help="consultations between the two memory readings (default 100000; quick 10000)")
+    parser.add_argument("--batch-n", type=int, help="situations per advise_many run (default 20000; quick 4000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated situations (default 1)")
     args = parser.parse_args(argv)
+    quick = args.quick
+    n_core = args.n or (2_000 if quick else 10_000)
+    n_full = args.full_n or (500 if quick else 3_000)
+    memory_n = args.memory_n if args.memory_n is not None else (10_000 if quick else 100_000)
+    batch_n = args.batch_n or (4_000 if quick else 20_000)
+    clips_n, clips_unpatched_n = 20_000, (2_000 if quick else 5_000)
+    cli_runs = 3 if quick else 5
+    scale_budget = 300_000 if quick else 2_000_000  # microseconds per size
+    started, load_start = time.perf_counter(), os.getloadavg()
+    table = Table()
 
-    cases = situations(args.n, args.seed)
-    for facts in cases[: min(1_000, args.n)]:  # warm-up: compile the knowledge base, fill caches
-        advise_with_graph(facts)
-        plain(facts)
+    core = core_situations(n_core, args.seed)
+    full = full_situations(n_full, args.seed)
 
-    agree = sum(mls.advise(facts).primary_problem == plain(facts)[0] for facts in cases)
-    rows = [
-        ("advise()", summary(timings(advise_only, cases))),
-        ("advise() + advice.graph", summary(timings(advise_with_graph, cases))),
-        (f"plain formulas ({REFERENCE_SOURCE})", summary(timings(plain, cases))),
-    ]
+    # warm-up: compile the knowledge base, fill caches
+    for facts in core[:300] + full[:100]:
+        advise_plan_graph(facts)
+    durable_peer = peers.DurablePeer()
+    try:
+        clips_peer: Any = peers.ClipsPeer()
+        clips_note = f"clipspy {version('clipspy')}, fact-release patch {'applied' if clips_peer.patched else 'NOT applied'}"
+    except ImportError:
+        clips_peer, clips_note = None, "clipspy not installed: pip install clipspy"
+    for facts in core[:300]:
+        durable_peer.consult(facts)
+        if clips_peer is not None:
+            clips_peer.consult(facts)
+        if reference is not None:
+            plain(facts)
 
+    # ---- one consultation: core set, with the reference and the peers, interleaved
+    contenders: list[Contender] = [("ours", advise_plan, engine_digest), ("ours+graph", advise_plan_graph, None),
+                                   ("durable", durable_peer.consult, lambda x: x)]
+    if clips_peer is not None:
+        contenders.append(("clips", clips_peer.consult, lambda x: x))
+    if reference is not None:
+        contenders.append(("plain", plain, lambda x: x))
+    times, answers = interleaved(core, contenders)
+    core_stats = {name: stats(values) for name, values in times.items()}
+    full_times, _ = interleaved(full, [("ours", advise_plan, None), ("ours+graph", advise_plan_graph, None)], block=100)
+    full_stats = {name: stats(values) for name, values in full_times.items()}
+
+    table.section(f"one consultation (microseconds per call; {n_core:,} core and {n_full:,} full situations)")
+    table.timing("advise() + plan, core", core_stats["ours"], "validation, engine, ranked diagnoses and actions")
+    table.timing("advise() + plan + advice.graph, core", core_stats["ours+graph"], "plus the first access to the graph")
+    table.timing("advise() + plan, full", full_stats["ours"], "every topic in each situation")
+    table.timing("advise() + plan + advice.graph, full", full_stats["ours+graph"])
+    if reference is not None:
+        table.timing("plain formulas (tests/reference.py), core", core_stats["plain"], "same core rules, plain Python")
+    else:
+        table.add("plain formulas (tests/reference.py), core", "n/a", "", "tests/reference.py not found")
+    table.timing("peer: durable_rules written directly, core", core_stats["durable"], "benchmarks/peers.py DurablePeer")
+    if clips_peer is not None:
+        table.timing("peer: CLIPS (clipspy), core", core_stats["clips"], "benchmarks/peers.py ClipsPeer; " + clips_note)
+    else:
+        table.add("peer: CLIPS (clipspy), core", "n/a", "", clips_note)
+
+    table.section("ratios (advise() + plan, core, divided by the other; same situations, interleaved)")
+    if reference is not None:
+        table.add("ours / plain formulas", *fmt_ratio(core_stats["ours"], core_stats["plain"]))
+    table.add("ours / durable_rules peer", *fmt_ratio(core_stats["ours"], core_stats["durable"]))
+    if clips_peer is not None:
+        table.add("ours / CLIPS peer", *fmt_ratio(core_stats["ours"], core_stats["clips"]))
+
+    table.section("agreement with our engine on the core situations (primary problem and set of gap actions)")
+    ours = answers["ours"]
+    for name, label in (("durable", "durable_rules peer"), ("clips", "CLIPS peer"), ("plain", "plain formulas")):
+        if name in answers:
+            same = sum(a == b for a, b in zip(ours, answers[name]))
+            primary = sum(a[0] == b[0] for a, b in zip(ours, answers[name]))
+            note = f"of {len(ours):,} situations (primary problem alone: {primary:,})"
+            if name == "plain" and same < len(ours):
+                note += "; the reference does not round gaps to 12 decimals as the rules do, so float noise breaks exact ties"
+            table.add(f"{label} agrees", f"{same:,}", "", note)
+
+    # ---- clipspy's fact release: without and with the fix, each in a fresh process
+    if clips_peer is not None:
+        table.section("clipspy 1.0.6 fact release (CLIPS peer in a fresh process; RSS and median time per call)")
+        for patch, count in ((False, clips_unpatched_n), (True, clips_n)):
+            result = clips_memory(patch, count)
+            label = f"CLIPS peer, {'with the fix' if patch else 'unpatched'}, {count:,} consultations"
+            if "error" in result:
+                table.add(label, "error", "", result["error"])
+                continue
+            grown = result["after"] - result["before"]
+            held = result["clips_after"] - result["clips_before"]
+            table.add(label, f"{grown:+.2f}", "",
+                      f"MB RSS ({result['before']:.1f} -> {result['after']:.1f}); CLIPS (mem-used) "
+                      f"{held / 2**20:+.2f} MB = {held / count:.0f} B per consultation; median "
+                      f"{result['first']:.0f} us over the first {result['block']:,}, {result['last']:.0f} us over the last")
+
+    # ---- batch throughput (a fresh process, as a script would call it; not this process's large heap)
+    table.section(f"advise_many throughput ({batch_n:,} core situations per run, fresh process; situations per second)")
+    rates = batch_rates(batch_n, args.seed)
+    if "error" in rates:
+        table.add("advise_many", "error", "", rates["error"])
+    else:
+        table.add("advise_many, workers=1", f"{rates['1']:,.0f}", "", "runs in the calling process (no pool)")
+        table.add("advise_many, workers=2", f"{rates['2']:,.0f}", "",
+                  f"its own pool of 2 processes, start-up included; {rates['2'] / rates['1']:.2f}x workers=1")
+
+    # ---- scaling
+    table.section("time against size (advise() + plan + graph, median per size; fitted log-log exponent)")
+    bare = {"human_error": 0.01, "train_error": 0.05, "dev_error": 0.08}
+    exponent, detail = fmt_scaling(*scaling(candidates_situation, (10, 100, 1_000, 10_000), {**bare, "dev_size": 5_000},
+                                            scale_budget))
+    table.add("candidates (accuracy, running_time_ms <= 100)", exponent, "", detail)
+    exponent, detail = fmt_scaling(*scaling(categories_situation, (10, 100, 1_000), bare, scale_budget))
+    table.add("error-analysis categories", exponent, "", detail)
+    exponent, detail = fmt_scaling(*scaling(categories_situation, (10, 30, 100, 200), bare, scale_budget))
+    table.add("error-analysis categories, up to 200", exponent, "", detail)
+    table.add("largest accepted: candidates with P and R", f"{largest_accepted(f1_candidates_situation, 10, 1_000):,}",
+              "", "one more fails: every F1 is a field of one durable_rules fact (error 302: too many properties)")
+    table.add("largest accepted: error-analysis categories", f"{largest_accepted(categories_situation, 10, 1_000):,}",
+              "", "one more fails the same way (a ceiling field per category)")
+
+    # ---- memory
+    table.section("resident memory (this process, advise() + plan)")
     gc.collect()
     before = rss_mb()
-    for index in range(args.memory_n):
-        mls.advise(cases[index % len(cases)])
+    for index in range(memory_n):
+        advise_plan(core[index % len(core)])
     gc.collect()
     after = rss_mb()
+    table.add(f"RSS growth over {memory_n:,} consultations", f"{after - before:+.2f}", "",
+              f"MB ({before:.1f} -> {after:.1f})")
 
-    try:
-        durable_version = metadata.version("durable_rules")
-    except metadata.PackageNotFoundError:  # pragma: no cover
-        durable_version = "?"
-    width = max(len(f"ratio {name} / plain") for name, _ in rows[:2])
-    print(f"mlstrategy {mls.__version__} benchmark: {args.n} situations (seed {args.seed}), "
-          f"Python {platform.python_version()}, durable_rules {durable_version}")
-    print(f"{'':{width}}  {'median':>9}  {'p95':>9}  {'p99':>9}  {'mean':>9}   (microseconds per call)")
-    for name, stats in rows:
-        print(f"{name:{width}}  " + "  ".join(f"{stats[key]:9.1f}" for key in ("median", "p95", "p99", "mean")))
-    base = rows[2][1]
-    for name, stats in rows[:2]:
-        print(f"{'ratio ' + name + ' / plain':{width}}  "
-              + "  ".join(f"{stats[key] / base[key]:8.0f}x" for key in ("median", "p95", "p99", "mean")))
-    print(f"{'primary problem agrees with plain':{width}}  {agree}/{len(cases)} situations")
-    print(f"{'resident memory (MB)':{width}}  before {before:.1f}, after {args.memory_n} consultations "
-          f"{after:.1f} ({after - before:+.1f})")
+    # ---- command line and import
+    table.section("command line and import (fresh processes)")
+    cli = wall_times(cli_command(), cli_runs)
+    table.add("CLI: mlstrategy advise (wall time)", f"{statistics.median(cli):.0f}", "",
+              f"ms, median of {cli_runs} (min {min(cli):.0f}, max {max(cli):.0f}): "
+              f"`mlstrategy {' '.join(CLI_ARGS)}`")
+    cumulative, with_import, bare = import_time_ms(cli_runs)
+    table.add("import mlstrategy (-X importtime, cumulative)", f"{cumulative:.0f}", "", f"ms, median of {cli_runs}")
+    table.add("python -c 'import mlstrategy' (wall)", f"{with_import:.0f}", "",
+              f"ms, median of {cli_runs}; bare `python -c pass` {bare:.0f} ms")
+    first, after_use = heavy_modules()
+    table.add("heavy libraries after import mlstrategy", "none" if not first else ",".join(first), "",
+              f"checked: {', '.join(HEAVY)}; after advise() + graph + str(): {', '.join(after_use) or 'none'}")
+
+    elapsed = time.perf_counter() - started
+    load_end = os.getloadavg()
+    print(f"mlstrategy {mls.__version__} benchmark{' (--quick)' if quick else ''}: seed {args.seed}, "
+          f"Python {platform.python_version()}, durable_rules {version('durable_rules')}, "
+          f"clipspy {version('clipspy')}, {os.cpu_count()} CPUs")
+    print(f"load average {load_start[0]:.1f} at start, {load_end[0]:.1f} at end; {elapsed:.0f} s in all")
+    print(table.render())
     return 0
 
 

@@ -37,6 +37,12 @@ class CompiledKnowledge:
     strata: dict[str, int]
     producers: dict[str, tuple[str, ...]]
     definitions: dict[str, dict[str, Any]]
+    matched: frozenset[str] = frozenset()
+    """The only fields the engine's fact carries: those some condition compares (settings included).
+
+    Everything else (per-candidate and per-category values, inputs no condition reads) stays on the Python
+    side: durable_rules refuses a fact of more than about 255 fields (error 302), and every field costs time.
+    """
 
     @property
     def depth(self) -> int:
@@ -169,9 +175,13 @@ def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
         rule.id: {"all": [{"m": {"$and": [{"t": f"s{strata[rule.id]}"}, condition_json(rule.when)]}}]}
         for rule in rules
     }
+    matched = frozenset(
+        field for rule in rules for field in (*rule.condition_fields(), *(f"setting:{s}" for s in rule.when.settings()))
+    )
     return CompiledKnowledge(
         rules=rules,
         strata=strata,
         producers={field: tuple(ids) for field, ids in producers.items()},
         definitions=definitions,
+        matched=matched,
     )

@@ -272,8 +272,10 @@ class Engine:
             session = _Session(str(next(self._serial)), dict(inputs), dict(settings))
             self._session = session
             facts = session.trace.facts
-            # each field is encoded once: a stratum's fact is the previous one plus what the stratum concluded
-            parts = [part for part in (encode_field(k, v) for k, v in facts.items()) if part is not None]
+            matched = self.knowledge.matched
+            # each field is encoded once: a stratum's fact is the previous one plus what the stratum concluded,
+            # and only the fields some condition compares go to the engine
+            parts = [part for part in (encode_field(k, v) for k, v in facts.items() if k in matched) if part is not None]
             try:
                 for stratum in range(self.knowledge.depth):
                     session.stratum = stratum
@@ -284,7 +286,7 @@ class Engine:
                     known = len(facts)
                     self._merge(session)
                     for key, value in list(facts.items())[known:]:
-                        part = encode_field(key, value)
+                        part = encode_field(key, value) if key in matched else None
                         if part is not None:
                             parts.append(part)
                 # durable_rules' firing order within a stratum can follow the fact's field order; provenance is

@@ -23,7 +23,10 @@ from .settings import Settings
 __all__ = ["advise_many", "BatchError", "AUTO_POOL_SIZE"]
 
 AUTO_POOL_SIZE = 5_000
-"""From this many situations on, `advise_many` uses a process pool of its own (one engine per process)."""
+"""From this many situations on, on a machine of at least `AUTO_POOL_CORES` cores, `advise_many` uses a process
+pool of its own (a worker per core but one). On 2 cores a pool was measured slower than one process (0.55-0.64x:
+the parent competes for the cores and each result's trace is shipped back), so there it stays in-process."""
+AUTO_POOL_CORES = 4
 
 
 @dataclass(frozen=True)
@@ -86,15 +89,16 @@ def advise_many(
 
     - `executor`: any `concurrent.futures.Executor` (a process pool, a Dask `client.get_executor()`, Ray's);
       work is sent in chunks of `chunksize` situations.
-    - `workers`: without an executor, the size of a process pool of our own; by default one is used (with a
-      worker per core) from `AUTO_POOL_SIZE` situations on, and everything runs in this process below that.
+    - `workers`: without an executor, the size of a process pool of our own; by default one is used from
+      `AUTO_POOL_SIZE` situations on when the machine has `AUTO_POOL_CORES` cores or more (see there).
     - `progress`: a progress bar on standard error (default: when it is a terminal).
     """
     items = list(situations)
     chosen = Settings.from_any(settings)
     payload = chosen.model_dump()
-    if executor is None and workers is None and len(items) >= AUTO_POOL_SIZE and (os.cpu_count() or 1) > 1:
-        workers = os.cpu_count()
+    cores = os.cpu_count() or 1
+    if executor is None and workers is None and len(items) >= AUTO_POOL_SIZE and cores >= AUTO_POOL_CORES:
+        workers = cores - 1
     own_pool = executor is None and workers is not None and workers > 1
     if own_pool:
         executor = ProcessPoolExecutor(max_workers=workers)

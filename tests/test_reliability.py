@@ -126,3 +126,15 @@ def test_fuzzing_arbitrary_json_like_input_in_a_subprocess():
     done = subprocess.run([sys.executable, "-c", FUZZ, "400"], capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert done.returncode == 0, f"exit {done.returncode} (negative: killed by a signal)\n{done.stderr[-4000:]}"
     assert json.loads(done.stdout.strip().splitlines()[-1])["examples"] > 0
+
+
+def test_thousands_of_categories_and_candidates_stay_off_the_engine_fact():
+    """durable_rules refuses a fact of more than ~255 fields: per-item values must never be engine fields."""
+    categories = {f"cause {i}": 1 for i in range(1_000)}
+    categories["blurry"] = 600
+    advice = mls.advise(error_analysis={"examined": 2_000, "categories": categories}, dev_error=0.1)
+    assert advice.action("focus_error_category").params["category"] == "blurry"
+    assert len([name for name in advice.values if name.startswith("ceiling:")]) == 1_001
+    candidates = [{"name": f"m{i:04}", "precision": 0.5 + (i % 400) / 1_000, "recall": 0.6} for i in range(1_000)]
+    chosen = mls.advise(candidates=candidates, dev_size=1_000).values["selected_candidate"]
+    assert chosen == "m0399"
