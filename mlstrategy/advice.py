@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from functools import cached_property, partial
+from typing import Any, Callable
 
 import networkx as nx
 
@@ -27,13 +27,34 @@ from .settings import Settings
 __all__ = ["Advice", "Diagnosis", "Action", "Reason", "MissingFact"]
 
 
-@dataclass(frozen=True)
 class Reason:
-    """One rule's reason for a conclusion: its id, course section, and rationale filled with the values used."""
+    """One rule's reason for a conclusion: its id, course section, and rationale filled with the values used.
 
-    rule: str
-    section: str
-    text: str
+    The text is rendered on first use: a sweep that reads only names and numbers never pays for it.
+    """
+
+    __slots__ = ("rule", "section", "_render", "_text")
+
+    def __init__(self, rule: str, section: str, text: str | Callable[[], str]) -> None:
+        self.rule = rule
+        self.section = section
+        self._render = text if callable(text) else None
+        self._text = None if callable(text) else text
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._render()
+        return self._text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Reason) and (self.rule, self.section, self.text) == (other.rule, other.section, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.rule, self.section))
+
+    def __repr__(self) -> str:
+        return f"Reason(rule={self.rule!r}, section={self.section!r}, text={self.text!r})"
 
     def __str__(self) -> str:
         return f"[{self.rule}] {self.text}"
@@ -143,7 +164,7 @@ class Advice:
         out = []
         for firing in firings:
             rule = self._knowledge.rule(firing.rule)
-            out.append(Reason(rule.id, rule.section, rationale(rule, self.trace.facts)))
+            out.append(Reason(rule.id, rule.section, partial(rationale, rule, self.trace.facts)))
         return tuple(out)
 
     def _diagnosis(self, name: str, severity: Any, firings: tuple[Firing, ...]) -> Diagnosis:
