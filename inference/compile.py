@@ -12,7 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-import networkx as nx
+from graphlib import CycleError, TopologicalSorter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
 
 from mlstrategy.facts import suggest
 
@@ -96,20 +100,38 @@ def producers_of(field: str, producers: dict[str, Any]) -> tuple[str, ...]:
     return exact
 
 
-def dependency_graph(rules: Iterable[Rule]) -> nx.DiGraph:
-    """Rule -> rule edges: the first concludes a field the second reads."""
-    rules = tuple(rules)
+def _producers(rules: Iterable[Rule]) -> dict[str, list[str]]:
     producers: dict[str, list[str]] = {}
     for rule in rules:
         for field in rule.concludes():
             producers.setdefault(field, []).append(rule.id)
-    graph = nx.DiGraph()
-    graph.add_nodes_from(rule.id for rule in rules)
+    return producers
+
+
+def dependencies(rules: Iterable[Rule]) -> dict[str, dict[str, str]]:
+    """For each rule, the rules it depends on: producer id -> a field the rule reads and the producer concludes.
+
+    A rule reading a field it concludes itself reads the given value (no self-dependency).
+    """
+    rules = tuple(rules)
+    producers = _producers(rules)
+    out: dict[str, dict[str, str]] = {rule.id: {} for rule in rules}
     for rule in rules:
         for field in rule.reads():
             for producer in producers_of(field, producers):
-                if producer != rule.id:  # a rule reading a field it concludes reads the given value
-                    graph.add_edge(producer, rule.id, field=field)
+                if producer != rule.id:
+                    out[rule.id].setdefault(producer, field)
+    return out
+
+
+def dependency_graph(rules: Iterable[Rule]) -> "nx.DiGraph":
+    """The rule dependency graph as a networkx DiGraph (producer -> reader, edges carry the field), for inspection."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for rule_id, needs in dependencies(rules).items():
+        graph.add_node(rule_id)
+        graph.add_edges_from((producer, rule_id, {"field": field}) for producer, field in needs.items())
     return graph
 
 
@@ -125,10 +147,7 @@ def _check(rules: tuple[Rule, ...]) -> None:
 
     inputs = frozenset(Situation.model_fields)
     settings = {f"setting:{name}" for name in Settings.model_fields}
-    producers: dict[str, list[str]] = {}
-    for rule in rules:
-        for field in rule.concludes():
-            producers.setdefault(field, []).append(rule.id)
+    producers = _producers(rules)
     for rule in rules:
         for field in rule.reads():
             if not _readable(field, producers, inputs):
@@ -156,21 +175,18 @@ def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
     """
     rules = tuple(sorted(rules, key=lambda rule: rule.id))  # definition order never matters
     _check(rules)
-    graph = dependency_graph(rules)
+    needs = dependencies(rules)
+    # the standard library's topological sort: the command line never has to import networkx to compile
     try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        cycle = None
-    if cycle:
-        path = " -> ".join(f"{a} ({graph.edges[a, b]['field']})" for a, b in cycle)
-        raise KnowledgeError(f"the rules depend on each other in a cycle: {path} -> {cycle[0][0]}")
+        order = list(TopologicalSorter({rule_id: set(deps) for rule_id, deps in needs.items()}).static_order())
+    except CycleError as error:
+        cycle = error.args[1]  # each node is an immediate predecessor of the next; first == last
+        path = " -> ".join(f"{a} ({needs[b][a]})" for a, b in zip(cycle, cycle[1:]))
+        raise KnowledgeError(f"the rules depend on each other in a cycle: {path} -> {cycle[-1]}") from None
     strata: dict[str, int] = {}
-    for rule_id in nx.topological_sort(graph):
-        strata[rule_id] = 1 + max((strata[p] for p in graph.predecessors(rule_id)), default=-1)
-    producers: dict[str, list[str]] = {}
-    for rule in rules:
-        for field in rule.concludes():
-            producers.setdefault(field, []).append(rule.id)
+    for rule_id in order:
+        strata[rule_id] = 1 + max((strata[p] for p in needs[rule_id]), default=-1)
+    producers = _producers(rules)
     definitions = {
         rule.id: {"all": [{"m": {"$and": [{"t": f"s{strata[rule.id]}"}, condition_json(rule.when)]}}]}
         for rule in rules

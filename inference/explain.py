@@ -7,9 +7,11 @@ firing, and from the firing to what it concluded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import networkx as nx
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
 
 from mlstrategy.knowledge.catalog import ACTIONS, DIAGNOSES
 
@@ -44,6 +46,8 @@ def _field_node(field_name: str, concluded: dict[str, str]) -> str:
 
 def build_graph(trace: Trace, knowledge: CompiledKnowledge) -> nx.DiGraph:
     """The reasoning graph of a consultation (see module docstring)."""
+    import networkx as nx  # imported on first use: the command line's advice never needs it
+
     graph = nx.DiGraph()
     concluded: dict[str, str] = {}
     for firing in trace.firings:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import networkx as nx
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
 
 from .facts import Situation, suggest
 from .inference.compile import CompiledKnowledge
@@ -283,6 +284,8 @@ class Advice:
 
     def to_node_link(self) -> dict[str, Any]:
         """The reasoning graph as node-link JSON data (networkx's format, for D3 and friends)."""
+        import networkx as nx
+
         return nx.node_link_data(self.graph, edges="edges")
 
     # ------------------------------------------------------------ reports and pictures (matplotlib: the [plot] extra)

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 
 from .inference.formatting import field_title, format_value
 
 if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
     from .advice import Advice, Diagnosis
 
 __all__ = ["text", "markdown", "rich_renderable", "graph_dot", "graph_mermaid"]
@@ -179,6 +180,8 @@ _DOT_STYLE = {
 
 def graph_dot(graph: nx.DiGraph) -> str:
     """DOT text via networkx's pydot bridge, with nodes styled by kind."""
+    import networkx as nx
+
     drawn = nx.DiGraph()
     for node, data in graph.nodes(data=True):
         label = _label(data).replace("\\", "\\\\").replace('"', '\\"')  # user text may hold quotes
