@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("settings", help="list every setting with its default and meaning")
 
+    commands.add_parser("bench", help="run the benchmark table (benchmarks/run.py of a source checkout; "
+                                      "options such as --quick are passed on)")
+
     demo = commands.add_parser("demo", help="the built-in example situation, explained")
     demo.add_argument("--format", choices=FORMATS, default=None)
     return parser
@@ -219,6 +222,26 @@ def _advise_lines(args: argparse.Namespace) -> int:
     return 0 if all(results) else 2  # 2, as for one invalid situation: some line could not be advised
 
 
+def _bench(extra: list[str]) -> int:
+    """Run benchmarks/run.py: it lives beside the package in a source checkout (it is not installed)."""
+    import runpy
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+    if not script.exists():
+        sys.stderr.write("mlstrategy: the benchmarks come with the source, not the wheel: clone the repository, "
+                         "`pip install -e .` and run `mlstrategy bench` (or `python benchmarks/run.py`) there\n")
+        return 2
+    saved = sys.argv
+    sys.argv = [str(script), *extra]
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    except SystemExit as done:
+        return int(done.code or 0)
+    finally:
+        sys.argv = saved
+    return 0
+
+
 def demo_situation() -> Situation:
     """The built-in example: a cat-photo app trained on web images, judged on mobile photos."""
     text = resources.files("mlstrategy").joinpath("examples/demo.yaml").read_text(encoding="utf-8")
@@ -231,6 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for invalid input)."""
     from . import advise
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:  # its options belong to benchmarks/run.py
+        return _bench(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if args.command == "rules":

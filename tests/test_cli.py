@@ -145,3 +145,9 @@ def test_html_report_and_plot_files(capsys, tmp_path):
     assert ladder.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert run(capsys, "plot", *FLAGS, "--what", "graph", "-o", str(graph))[0] == 0
     assert "<svg" in graph.read_text()
+
+
+def test_bench_runs_the_benchmark_script(capsys):
+    code = main(["bench", "--help"])  # the options belong to benchmarks/run.py
+    out, _ = capsys.readouterr()
+    assert code == 0 and "--quick" in out
