@@ -105,13 +105,28 @@ class Concluded:
 
 @dataclass(frozen=True)
 class Firing:
-    """The record of one rule firing: what it read (with values) and what it concluded."""
+    """The record of one rule firing: what it read (with values) and what it concluded.
+
+    `reads` and `settings` are looked up on first use in the consultation's facts: a fact never changes once
+    set, so the values are those the rule saw, and advice that never explains itself never pays for them.
+    """
 
     rule: str
     stratum: int
-    reads: Mapping[str, Any]
-    settings: Mapping[str, Any]
     concluded: tuple[Concluded, ...]
+    read_names: tuple[str, ...] = ()
+    setting_names: tuple[str, ...] = ()
+    facts: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def reads(self) -> dict[str, Any]:
+        """The fields the rule read, with their values (a family read `f1:*` stands for every member)."""
+        return _read_values(self.read_names, self.facts)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The settings the rule used, with their values."""
+        return {name: self.facts.get(f"setting:{name}") for name in self.setting_names}
 
 
 @dataclass
@@ -207,10 +222,10 @@ def _concludes(value: Any) -> bool:
     return value is not None and not (isinstance(value, float) and not math.isfinite(value))
 
 
-def _read_values(rule: Rule, facts: Mapping[str, Any]) -> dict[str, Any]:
+def _read_values(names: tuple[str, ...], facts: Mapping[str, Any]) -> dict[str, Any]:
     """The fields a rule read, with their values; a family read (`f1:*`) stands for every member present."""
     out: dict[str, Any] = {}
-    for name in rule.reads():
+    for name in names:
         if name.endswith(":*"):
             prefix = name[:-1]
             out.update((key, value) for key, value in facts.items() if key.startswith(prefix) and value is not None)
@@ -261,6 +276,10 @@ class Engine:
         self._actions[_SESSION_RULE] = _open_session
         self._host = _PrivateHost({_RULESET: definitions})
         self._ruleset = self._host.get_ruleset(_RULESET)
+        self._self_reads = {
+            rule.id: frozenset(rule.reads()) & frozenset(rule.concludes())
+            for rule in self.knowledge.rules if frozenset(rule.reads()) & frozenset(rule.concludes())
+        }
         self._by_stratum: dict[int, list[str]] = {}
         for rule_id, stratum in self.knowledge.strata.items():
             self._by_stratum.setdefault(stratum, []).append(rule_id)
@@ -364,13 +383,10 @@ class Engine:
             concluded = tuple(self._conclude(rule, facts))
             for item in concluded:
                 self._stage(session, rule_id, item)
-            session.trace.firings.append(Firing(
-                rule=rule_id,
-                stratum=session.stratum,
-                reads=_read_values(rule, facts),
-                settings={name: facts.get(f"setting:{name}") for name in rule.settings()},
-                concluded=concluded,
-            ))
+            names = rule.reads()
+            if rule_id in self._self_reads:  # a field it concludes itself was read only if it was there before
+                names = tuple(n for n in names if n not in self._self_reads[rule_id] or facts.get(n) is not None)
+            session.trace.firings.append(Firing(rule_id, session.stratum, concluded, names, rule.settings(), facts))
         except RuleError as error:
             session.error = session.error or error
         except Exception as error:  # raised to the caller after the stratum, with the rule id

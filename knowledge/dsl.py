@@ -385,7 +385,8 @@ class Rule:
         # the rationale may show what the rule concludes; that is not a read
         concluded = set(self.concludes())
         fields.extend(name for name in template_fields(self.because)
-                      if not name.startswith("setting:") and name not in concluded)
+                      if not name.startswith("setting:") and name not in concluded
+                      and f"{name.split(':', 1)[0]}:*" not in concluded)  # nor a member of a family it concludes
         object.__setattr__(self, "_reads", tuple(dict.fromkeys(fields)))
         names = list(self.when.settings())
         names.extend(n.split(":", 1)[1] for n in template_fields(self.because) if n.startswith("setting:"))
