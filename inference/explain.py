@@ -101,8 +101,18 @@ def find_node(graph: nx.DiGraph, name: str, kind: str | None = None) -> str | No
     return None
 
 
+class _Printable:
+    """Renders itself as its `lines()` (an indented tree of text)."""
+
+    def lines(self, depth: int = 0) -> list[str]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
 @dataclass(frozen=True)
-class Explanation:
+class Explanation(_Printable):
     """One step of a `why` chain: a fact (with its value) and the rule firings that concluded it."""
 
     kind: str
@@ -124,9 +134,6 @@ class Explanation:
             for premise in step.premises:
                 out.extend(premise.lines(depth + 2))
         return out
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
 
     def inputs(self) -> set[str]:
         """The input facts this explanation rests on."""
@@ -194,7 +201,7 @@ class RuleCheck:
 
 
 @dataclass(frozen=True)
-class WhyNot:
+class WhyNot(_Printable):
     """Why a diagnosis, action or value was not concluded: every rule that could, nearest first."""
 
     name: str
@@ -222,9 +229,6 @@ class WhyNot:
             for nested in check.because_missing:
                 out.extend(nested.lines(depth + 3))
         return out
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -98,9 +98,7 @@ Ref = Union[Fact, Setting]
 
 
 @dataclass(frozen=True)
-class Times:
-    """`left * right` on the right-hand side of a comparison (durable_rules allows arithmetic only there)."""
-
+class _Arithmetic:
     left: Ref
     right: Union[Ref, Const]
 
@@ -112,17 +110,13 @@ class Times:
 
 
 @dataclass(frozen=True)
-class Plus:
+class Times(_Arithmetic):
+    """`left * right` on the right-hand side of a comparison (durable_rules allows arithmetic only there)."""
+
+
+@dataclass(frozen=True)
+class Plus(_Arithmetic):
     """`left + right` on the right-hand side of a comparison."""
-
-    left: Ref
-    right: Union[Ref, Const]
-
-    def fields(self) -> tuple[str, ...]:
-        return self.left.fields() + self.right.fields()
-
-    def settings(self) -> tuple[str, ...]:
-        return self.left.settings() + self.right.settings()
 
 
 Operand = Union[Fact, Setting, Const, Times, Plus]
@@ -152,33 +146,28 @@ class Compare:
 
 
 @dataclass(frozen=True)
-class Known:
+class _FieldTest:
+    ref: Fact
+
+    def fields(self) -> tuple[str, ...]:
+        return self.ref.fields()
+
+    def settings(self) -> tuple[str, ...]:
+        return ()
+
+
+@dataclass(frozen=True)
+class Known(_FieldTest):
     """The field is present in the snapshot (the user gave it, or a rule concluded it)."""
 
-    ref: Fact
-
-    def fields(self) -> tuple[str, ...]:
-        return self.ref.fields()
-
-    def settings(self) -> tuple[str, ...]:
-        return ()
-
 
 @dataclass(frozen=True)
-class Absent:
+class Absent(_FieldTest):
     """The field is not present. Over derived fields this is negation: the compiler stratifies it."""
 
-    ref: Fact
-
-    def fields(self) -> tuple[str, ...]:
-        return self.ref.fields()
-
-    def settings(self) -> tuple[str, ...]:
-        return ()
-
 
 @dataclass(frozen=True)
-class AllOf:
+class _Group:
     parts: tuple["Condition", ...]
 
     def fields(self) -> tuple[str, ...]:
@@ -189,14 +178,13 @@ class AllOf:
 
 
 @dataclass(frozen=True)
-class AnyOf:
-    parts: tuple["Condition", ...]
+class AllOf(_Group):
+    """Every part holds."""
 
-    def fields(self) -> tuple[str, ...]:
-        return tuple(f for part in self.parts for f in part.fields())
 
-    def settings(self) -> tuple[str, ...]:
-        return tuple(s for part in self.parts for s in part.settings())
+@dataclass(frozen=True)
+class AnyOf(_Group):
+    """At least one part holds (durable_rules fires once per holding part; the engine keeps one firing)."""
 
 
 Condition = Union[Compare, Known, Absent, AllOf, AnyOf]
