@@ -1,12 +1,17 @@
 """Bias and variance: which gaps are worth acting on, and the course's knobs for each."""
 from __future__ import annotations
 
-from .dsl import Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, ge, gt, known, not_diagnosed, setting, times
+from .dsl import Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, ge, gt, not_diagnosed, setting, times
 
-__all__ = ["RULES", "gap_problem", "significant", "BIAS_ACTIONS", "VARIANCE_ACTIONS"]
+__all__ = ["RULES", "gap_problem", "significant", "worth", "BIAS_ACTIONS", "VARIANCE_ACTIONS"]
 
 BIAS_ACTIONS = ("bigger_model", "train_longer", "better_optimizer", "architecture_search", "reduce_regularization")
 VARIANCE_ACTIONS = ("more_data", "regularization", "data_augmentation", "architecture_search")
+
+
+def worth(gap: str):
+    """The gap is worth acting on: at least `min_gap`, and not small next to the largest gap."""
+    return all_of(ge(gap, setting("min_gap")), ge(gap, times("largest_gap", setting("secondary_gap_ratio"))))
 
 
 def gap_problem(name: str, section: str, meaning: str) -> Rule:
@@ -15,7 +20,7 @@ def gap_problem(name: str, section: str, meaning: str) -> Rule:
         id=f"{name}.worth_acting_on" if name != "avoidable_bias" else "bias.worth_acting_on",
         section=section,
         title=f"{name.replace('_', ' ').capitalize()} is worth acting on",
-        when=all_of(ge(name, setting("min_gap")), ge(name, times("largest_gap", setting("secondary_gap_ratio")))),
+        when=worth(name),
         then=(Diagnose(name, severity=name),),
         because=(
             f"{name.replace('_', ' ').capitalize()} {{{name}}} is at least {{setting:min_gap}} and at least "
@@ -38,7 +43,8 @@ RULES: tuple[Rule, ...] = (
         id="bias.actions",
         section="Improving your model performance",
         title="Knobs for avoidable bias",
-        when=all_of(diagnosed("avoidable_bias"), known("avoidable_bias"), significant("avoidable_bias")),
+        # the gap itself must be worth acting on: a diagnosis from the learning curves has its own knobs
+        when=all_of(diagnosed("avoidable_bias"), worth("avoidable_bias"), significant("avoidable_bias")),
         then=tuple(Recommend(action, addresses=("avoidable_bias",)) for action in BIAS_ACTIONS),
         because=(
             "To cut avoidable bias {avoidable_bias}: train a bigger model, train longer or with a better optimizer "
@@ -49,7 +55,7 @@ RULES: tuple[Rule, ...] = (
         id="variance.actions",
         section="Improving your model performance",
         title="Knobs for variance",
-        when=all_of(diagnosed("variance"), known("variance"), not_diagnosed("train_dev_missing"), significant("variance")),
+        when=all_of(diagnosed("variance"), worth("variance"), not_diagnosed("train_dev_missing"), significant("variance")),
         then=tuple(Recommend(action, addresses=("variance",)) for action in VARIANCE_ACTIONS),
         because=(
             "To cut variance {variance}: get more training data, regularize (L2, dropout), augment the data, "

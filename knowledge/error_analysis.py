@@ -112,16 +112,15 @@ RULES: tuple[Rule, ...] = (
         id="labels.fix_dev_test",
         section="Cleaning up incorrectly labeled data",
         title="Fix dev/test labels when they are a large share of errors",
-        when=all_of(ge("mislabeled_share", setting("min_category_share")),
-                    ge("mislabeled_share", times("top_category_share", setting("secondary_category_ratio")))),
+        when=ge("mislabeled_share", setting("min_category_share")),
         then=(
             Diagnose("label_noise_significant", severity="mislabeled_error"),
             Recommend("fix_mislabeled_dev_test", addresses=("label_noise_significant",),
                       params=lambda f: {"sets": ["dev", "test"]}),
         ),
         because=(
-            "Mislabeled examples are {mislabeled_share} of the examined errors, large next to the other causes "
-            "(largest category {top_category_share}): fix the labels, applying the same process to dev and test so "
+            "Mislabeled examples are {mislabeled_share} of the examined errors ({mislabeled_error} of dev error), "
+            "at least {setting:min_category_share}: a large share next to the other causes. Fix the labels, applying the same process to dev and test so "
             "they stay one distribution, and look at examples the model got right as well as wrong. The training "
             "set need not be fixed with them: training may come from a slightly different distribution."
         ),

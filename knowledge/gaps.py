@@ -22,7 +22,10 @@ def gap(higher: str, lower: str) -> Callable[[Mapping[str, Any]], float]:
 
 
 def _largest(facts: Mapping[str, Any]) -> float:
-    return max(facts[name] for name in GAPS if facts.get(name) is not None)
+    gaps = [facts[name] for name in GAPS if facts.get(name) is not None]
+    if facts.get("bayes_proxy") is None and facts.get("train_error") is not None:
+        gaps.append(facts["train_error"])  # without a human level, avoidable bias could be the whole training error
+    return max(gaps)
 
 
 def _gap_rule(rule_id: str, section: str, name: str, higher: str, lower: str, when: Any, because: str) -> Rule:
@@ -72,7 +75,8 @@ RULES: tuple[Rule, ...] = (
         section="Understanding human-level performance",
         title="The largest gap",
         when=any_of(*(known(name) for name in GAPS)),
-        then=(Value("largest_gap", _largest, GAPS),),
-        because="The largest gap is {largest_gap}: the biggest gap is where effort pays most.",
+        then=(Value("largest_gap", _largest, (*GAPS, "bayes_proxy", "train_error")),),
+        because=("The largest gap is {largest_gap}: the biggest gap is where effort pays most. Without a human-level "
+                 "error, avoidable bias could be as large as the training error, which counts here."),
     ),
 )

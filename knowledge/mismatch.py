@@ -1,7 +1,7 @@
 """Mismatched training and dev/test data: the train-dev set, data mismatch, and overfitting the dev set."""
 from __future__ import annotations
 
-from .bias_variance import gap_problem, significant
+from .bias_variance import gap_problem, significant, worth
 from .dsl import Ask, Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, known, ne
 
 __all__ = ["RULES", "MISMATCH_ACTIONS"]
@@ -46,7 +46,7 @@ RULES: tuple[Rule, ...] = (
         id="data_mismatch.actions",
         section="Addressing data mismatch",
         title="Addressing data mismatch",
-        when=all_of(diagnosed("data_mismatch"), significant("data_mismatch")),
+        when=all_of(diagnosed("data_mismatch"), worth("data_mismatch"), significant("data_mismatch")),
         then=tuple(Recommend(action, addresses=("data_mismatch",)) for action in MISMATCH_ACTIONS),
         because=(
             "To cut data mismatch {data_mismatch}: carry out manual error analysis to understand how training and "
@@ -62,7 +62,7 @@ RULES: tuple[Rule, ...] = (
         id="dev_set_overfitting.actions",
         section="Why ML Strategy",
         title="A bigger dev set",
-        when=diagnosed("dev_set_overfitting"),
+        when=all_of(diagnosed("dev_set_overfitting"), worth("dev_set_overfitting")),
         then=(Recommend("bigger_dev_set", addresses=("dev_set_overfitting",)),),
         because=(
             "Dev-set overfitting {dev_set_overfitting}: the knob for fitting the test set is a bigger dev set "

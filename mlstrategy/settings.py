@@ -63,10 +63,6 @@ class Settings(BaseModel):
             "(the course: 5 of 100 is rarely worth weeks of work; 43% and 61% are)."
         ),
     )
-    secondary_category_ratio: Annotated[Number, Field(gt=0, le=1)] = Field(
-        0.6,
-        description="Mislabeled examples are worth fixing only when their share is at least this fraction of the largest category's.",
-    )
     transfer_data_ratio: Annotated[Number, Field(ge=1)] = Field(
         10.0, description="Transfer from A to B when A has at least this many times B's data."
     )

@@ -21,13 +21,13 @@ def expected_for(facts: dict, overrides: dict) -> dict:
     proxy = ref.bayes_proxy(facts.get("bayes_error"), facts.get("human_error"), facts.get("human_errors"))
     train, dev = facts.get("train_error"), facts.get("dev_error")
     gaps = ref.gaps(proxy, train, facts.get("train_dev_error"), dev, facts.get("test_error"))
-    largest = ref.largest_gap(gaps)
+    largest = ref.largest_gap(gaps, proxy, train)
     missing = ref.train_dev_missing(facts.get("train_dev_error"), facts.get("train_distribution"), facts.get("dev_distribution"))
-    worth = ref.problems(gaps, min_gap, ratio)
+    worth = ref.problems(gaps, min_gap, ratio, proxy, train)
     return {
         "min_gap": min_gap, "ratio": ratio, "proxy": proxy, "train": train, "dev": dev,
         "gaps": gaps, "largest": largest, "problems": set(worth),
-        "primary": ref.primary_problem(gaps, min_gap, ratio),
+        "primary": ref.primary_problem(gaps, min_gap, ratio, proxy, train),
         "near_human_level": ref.near_human_level(proxy, train),
         "train_dev_missing": missing,
         "gap_actions": ref.gap_actions(worth, missing),

@@ -359,8 +359,9 @@ def test_wilson_interval_contains_the_estimate_and_narrows_as_the_set_grows(p: f
     assert (large["ci_high:dev_error"] - large["ci_low:dev_error"]) < (small["ci_high:dev_error"] - small["ci_low:dev_error"])
 
 
-def assume_gaps_clear(known_gaps: dict, min_gap: float = ref.MIN_GAP, ratio: float = ref.SECONDARY_GAP_RATIO) -> None:
-    largest = ref.largest_gap(known_gaps)
+def assume_gaps_clear(known_gaps: dict, min_gap: float = ref.MIN_GAP, ratio: float = ref.SECONDARY_GAP_RATIO,
+                      proxy: float | None = None, train: float | None = None) -> None:
+    largest = ref.largest_gap(known_gaps, proxy, train)
     for value in known_gaps.values():
         clear(value, min_gap)
         if value != largest:
@@ -382,11 +383,11 @@ def test_a_gap_within_the_noise_gets_a_bigger_dev_set_not_its_own_knobs(
     ratio = overrides.get("secondary_gap_ratio", ref.SECONDARY_GAP_RATIO)
     proxy, errors, set_sizes = measured(facts)
     known_gaps = ref.gaps(proxy, errors["train"], errors["train_dev"], errors["dev"], errors["test"])
-    assume_gaps_clear(known_gaps, min_gap, ratio)
+    assume_gaps_clear(known_gaps, min_gap, ratio, proxy, errors["train"])
     intervals = ref.gap_intervals(proxy, errors, set_sizes, confidence or ref.CONFIDENCE)
     for low, _ in intervals.values():
         clear(low, 0.0)
-    worth = ref.problems(known_gaps, min_gap, ratio)
+    worth = ref.problems(known_gaps, min_gap, ratio, proxy, errors["train"])
     noisy = {gap for gap, interval in intervals.items() if ref.within_noise(interval)}
     missing = ref.train_dev_missing(errors["train_dev"], train_distribution, dev_distribution)
     advice = mls.advise(facts, settings={**overrides, **given_facts(confidence=confidence)})
@@ -447,24 +448,21 @@ def test_ceilings_and_focus_agree_with_reference(tally: dict, dev_error: float |
 
 @settings(max_examples=200, deadline=None)
 @given(tally=tallies(), dev_error=st.one_of(st.none(), fractions),
-       min_share=st.one_of(st.none(), fractions), ratio=st.one_of(st.none(), st.floats(0.05, 1.0)))
-@example(tally={"examined": 100, "categories": {}, "mislabeled": 50}, dev_error=0.10, min_share=None, ratio=None)
+       min_share=st.one_of(st.none(), fractions))
+@example(tally={"examined": 100, "categories": {}, "mislabeled": 50}, dev_error=0.10, min_share=None)
 def test_mislabeled_share_and_fixing_labels_agree_with_reference(tally: dict, dev_error: float | None,
-                                                                 min_share: float | None, ratio: float | None) -> None:
+                                                                 min_share: float | None) -> None:
     threshold = ref.MIN_CATEGORY_SHARE if min_share is None else min_share
-    secondary = ref.SECONDARY_CATEGORY_RATIO if ratio is None else ratio
     examined, categories, mislabeled = tally["examined"], tally["categories"], tally["mislabeled"]
     share = ref.mislabeled_share(examined, mislabeled)
-    largest = max(ref.category_shares(examined, categories).values(), default=0.0)
     clear(share, threshold)
-    clear(share, secondary * largest)
     advice = mls.advise(given_facts(error_analysis=tally, dev_error=dev_error),
-                        settings=given_facts(min_category_share=min_share, secondary_category_ratio=ratio))
-    why = (tally, dev_error, threshold, secondary, advice.values)
+                        settings=given_facts(min_category_share=min_share))
+    why = (tally, dev_error, threshold, advice.values)
     assert advice.values["mislabeled_share"] == approx(share), why
     if dev_error is not None:
         assert advice.values["mislabeled_error"] == approx(dev_error * share), why
-    fix = ref.fix_dev_test_labels(examined, categories, mislabeled, threshold, secondary)
+    fix = ref.fix_dev_test_labels(examined, categories, mislabeled, threshold)
     assert (advice.action("fix_mislabeled_dev_test") is not None) == fix, why
     assert ("label_noise_significant" in names(advice.diagnoses)) == fix, why
 
