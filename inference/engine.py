@@ -316,9 +316,8 @@ class Engine:
                 self._delete(session.sid)  # always: even an unmatched fact leaves session state behind
         return session.trace
 
-    def _assert(self, parts: list[str], sid: str, stratum: int) -> bool:
-        """Assert one stratum's snapshot (its encoded fields) and run the actions it triggers; False when no rule
-        matched it."""
+    def _assert(self, parts: list[str], sid: str, stratum: int) -> None:
+        """Assert one stratum's snapshot (its encoded fields) and run the actions it triggers."""
         head = encode_fact({"sid": sid, "id": f"s{stratum}", "t": f"s{stratum}"})
         text = head[:-1] + ("," + ",".join(parts) if parts else "") + "}"
         handle = self._ruleset._handle
@@ -327,11 +326,10 @@ class Engine:
         except Exception as error:  # the C core reports its error codes as exceptions
             raise EngineError(f"the rule engine rejected the stratum-{stratum} fact: {error}") from error
         if code == 1:  # no rule of this stratum matched: nothing to do
-            return False
+            return
         if code == 2:
             raise EngineError(f"the rule engine saw the stratum-{stratum} fact twice (session {sid})")
         self._run_actions(handle, state if code != 3 else 0)
-        return True
 
     def _run_actions(self, handle: Any, state_handle: Any) -> None:
         """Run the agenda to its end: our own loop over durable_rules' C calls.

@@ -127,7 +127,7 @@ class Explanation(_Printable):
         if self.kind == "input":
             head += " (given)"
         if self.repeated:
-            return [head + " (explained above)"]
+            return [head if self.kind == "input" else head + " (explained above)"]
         out = [head]
         for step in self.rules:
             out.append(f"{pad}  because [{step.rule}] {step.because}")
@@ -216,6 +216,8 @@ class WhyNot(_Printable):
 
     def lines(self, depth: int = 0) -> list[str]:
         pad = "  " * depth
+        if self.concluded and self.kind == "input":
+            return [f"{pad}{self.name} is an input you gave, not a conclusion."]
         if self.concluded:
             return [f"{pad}{self.kind} {self.name} was concluded: see why({self.name!r})."]
         if not self.checks:

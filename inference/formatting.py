@@ -39,8 +39,10 @@ def format_value(name: str, value: Any) -> str:
         return f"{value:.4g}"
     if isinstance(value, dict):
         return ", ".join(f"{key} {format_value(name, item)}" for key, item in value.items())
-    if isinstance(value, (list, tuple)):
-        return f"{len(value)} items"
+    if isinstance(value, (list, tuple)):  # names read as a list; anything else (candidates) by how many
+        if value and all(isinstance(item, str) for item in value):
+            return ", ".join(value)
+        return f"{len(value):,}"
     return str(value)
 
 

@@ -128,7 +128,7 @@ FRACTION_VALUES: frozenset[str] = frozenset({
     "human_error", "bayes_error", "train_error", "train_dev_error", "dev_error", "test_error",
     "precision", "recall", "accuracy", "f1",
     "bayes_proxy", "avoidable_bias", "variance", "data_mismatch", "dev_set_overfitting", "largest_gap",
-    "mislabeled_share", "min_gap", "human_errors", "mislabeled_error", "ci_low", "ci_high", "weighted_error",
+    "mislabeled_share", "min_gap", "human_errors", "mislabeled_error", "ci_low", "ci_high",
     "split", "min_category_share", "top_category_share", "candidate_margin_ci_low",
 })
 """Values shown as percentages in explanations."""

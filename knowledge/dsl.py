@@ -396,5 +396,3 @@ class Rule:
         """The snapshot fields this rule concludes."""
         return tuple(c.field for c in self.then)
 
-    def conclusions(self) -> Iterator[Conclusion]:
-        return iter(self.then)

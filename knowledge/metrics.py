@@ -224,7 +224,7 @@ RULES: tuple[Rule, ...] = (
             Recommend("optimizing_satisficing", addresses=("no_single_metric",)),
         ),
         because=(
-            "The team tracks {tracked_metrics} metrics with no optimizing one: with several numbers it is unclear "
+            "The team tracks several metrics ({tracked_metrics}) with no optimizing one: with several numbers it is unclear "
             "which model is better. Combine them into one (e.g. F1 for precision and recall), or optimize one "
             "metric subject to bounds on the others."
         ),
@@ -250,7 +250,7 @@ RULES: tuple[Rule, ...] = (
         title="No candidate meets every bound",
         when=eq("feasible_candidates", 0),
         then=(Diagnose("no_feasible_candidate"),),
-        because="None of the candidates ({candidates}) meets every satisficing bound: no model is selected. Relax a bound "
+        because="None of the {candidates} candidates meets every satisficing bound: no model is selected. Relax a bound "
                 "that is stricter than users need, or improve the models on the bounded metric.",
     ),
 )

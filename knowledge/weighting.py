@@ -50,7 +50,9 @@ RULES: tuple[Rule, ...] = (
         then=(Recommend("weight_metric", params=_weights, reads=("class_weights",)),),
         because=(
             "With class weights {class_weights}, the metric becomes (1 / sum w) * sum w_i * [prediction_i != y_i]: "
-            "a mistake on a heavily weighted class costs that many ordinary mistakes."
+            "a mistake on a heavily weighted class costs that many ordinary mistakes. (The weighted_error values "
+            "rank candidates by sum w_c x their share of misclassified dev examples of class c: the same ranking, "
+            "without the 1 / sum w that needs the class frequencies.)"
         ),
     ),
 )

@@ -148,7 +148,11 @@ def _settings(args: argparse.Namespace) -> Settings:
     for item in args.settings:
         name, sep, raw = item.partition("=")
         if not sep:
-            raise SystemExit(f"mlstrategy: --set takes NAME=VALUE, got {item!r}")
+            from pydantic_core import PydanticCustomError
+
+            raise ValidationError.from_exception_data("Settings", [{
+                "type": PydanticCustomError("set_syntax", "--set takes NAME=VALUE, got '{item}'", {"item": item}),
+                "loc": ("--set",), "input": item}])
         data[name.strip()] = _value(raw.strip())
     return Settings.from_any(data)
 
@@ -165,7 +169,11 @@ def _render(advice: Any, fmt: str | None, output: str | None = None) -> None:
     if fmt == "rich":
         from rich.console import Console
 
-        Console().print(advice)
+        if output:
+            with open(output, "w", encoding="utf-8") as handle:
+                Console(file=handle, width=120).print(advice)
+        else:
+            Console().print(advice)
     elif fmt == "json":
         _emit(advice.to_json(), output)
     elif fmt == "markdown":
@@ -267,6 +275,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "demo":
             situation = demo_situation()
             advice = advise(situation)
+            if args.format in ("json", "html"):  # machine-readable: the advice alone
+                _render(advice, args.format)
+                return 0
             _emit("Demo: a cat-photo app trained on web images and judged on mobile photos.\n"
                   f"Facts: {json.dumps(situation.given())}\n", None)
             _render(advice, args.format)
@@ -296,7 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 try:
                     result = advice.why(args.name) if args.command == "why" else advice.why_not(args.name)
                 except UnknownName as error:
-                    sys.stderr.write(f"mlstrategy: {error}\n")
+                    hint = str(error).replace(f"advice.why_not({args.name!r})", f"`mlstrategy why-not {args.name}`")
+                    sys.stderr.write(f"mlstrategy: {hint}\n")
                     return 2
                 _emit(json.dumps(result.to_dict(), indent=2, default=str) if args.format == "json" else str(result), None)
     except ValidationError as error:
@@ -304,6 +316,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # e.g. `mlstrategy rules | head`
         return 0
+    except ImportError as error:  # an optional extra (matplotlib for pictures, mlflow...) is not installed
+        sys.stderr.write(f"mlstrategy: {error}\n")
+        return 2
     except OSError as error:
         sys.stderr.write(f"mlstrategy: {error}\n")
         return 2

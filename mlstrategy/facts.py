@@ -59,7 +59,7 @@ def parse_fraction(value: Any) -> float:
     if isinstance(value, str):
         text = value.strip().replace(" ", "")
         try:
-            number = _to_float(text[:-1]) / 100 if text.endswith("%") else _to_float(text)
+            number = round(_to_float(text[:-1]) / 100, 12) if text.endswith("%") else _to_float(text)  # "0.7%" -> 0.007
         except ValueError:
             raise PydanticCustomError(
                 "fraction_parsing",
@@ -411,13 +411,20 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     YAML is read with `safe_load` only: nothing a file contains is ever executed.
     """
     path = Path(path)
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise IsADirectoryError(f"{path} is a folder, not a file")
+    except OSError as exc:
+        raise _file_error(path, exc.strerror or str(exc)) from None
     if size > MAX_FILE_BYTES:
         raise _file_error(path, f"the file is {size:,} bytes; situation files are limited to {MAX_FILE_BYTES:,}")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise _file_error(path, f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise _file_error(path, exc.strerror or str(exc)) from None
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":

@@ -62,7 +62,7 @@ def test_why_and_why_not(capsys):
     code, out, _ = run(capsys, "why-not", "more_data", *FLAGS)
     assert code == 0 and "variance.worth_acting_on" in out
     code, _, err = run(capsys, "why", "more_data", *FLAGS)
-    assert code == 2 and "why_not" in err
+    assert code == 2 and "mlstrategy why-not more_data" in err
 
 
 def test_graph_formats(capsys):
@@ -151,3 +151,15 @@ def test_bench_runs_the_benchmark_script(capsys):
     code = main(["bench", "--help"])  # the options belong to benchmarks/run.py
     out, _ = capsys.readouterr()
     assert code == 0 and "--quick" in out
+
+
+def test_user_mistakes_on_the_command_line_exit_2_with_a_message(capsys, tmp_path):
+    code, _, err = run(capsys, "advise", *FLAGS, "--set", "min_gap")
+    assert code == 2 and "NAME=VALUE" in err
+    code, _, err = run(capsys, "advise", str(tmp_path))  # a folder, not a file
+    assert code == 2 and "folder" in err
+    code, out, _ = run(capsys, "demo", "--format", "json")
+    assert code == 0 and json.loads(out)["primary_problem"] == "data_mismatch"
+    rich_file = tmp_path / "rich.txt"
+    assert run(capsys, "advise", *FLAGS, "--format", "rich", "-o", str(rich_file))[0] == 0
+    assert "bigger_model" in rich_file.read_text()

@@ -117,3 +117,15 @@ def test_strata_respect_every_read():
             for producer in compiled.producers.get(field, ()):
                 if producer != rule.id:
                     assert compiled.strata[producer] < compiled.strata[rule.id], (producer, rule.id, field)
+
+
+def test_the_rule_dependency_graph_is_acyclic_and_matches_the_strata():
+    import networkx as nx
+
+    from mlstrategy.inference.compile import dependency_graph
+
+    graph = dependency_graph(RULES)
+    compiled = compile_knowledge(RULES)
+    assert nx.is_directed_acyclic_graph(graph) and set(graph.nodes) == {rule.id for rule in RULES}
+    for producer, reader in graph.edges:
+        assert compiled.strata[producer] < compiled.strata[reader]

@@ -17,7 +17,6 @@ from ._common import input_error, is_missing
 
 __all__ = ["situation_from_predictions", "situation_from_estimator", "error_rates"]
 
-SETS = ("train", "train_dev", "dev", "test")
 _TITLE = "predictions"
 
 
