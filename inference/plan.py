@@ -7,11 +7,11 @@ address, then by the order the course lists them in.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from mlstrategy.knowledge.catalog import DIAGNOSES, STAGES
+from mlstrategy.knowledge.dsl import TEMPLATE_FIELD
 
 from .engine import Concluded, Firing, Trace
 from .formatting import format_value
@@ -20,12 +20,11 @@ __all__ = ["RankedDiagnosis", "PlannedAction", "Question", "rank_diagnoses", "or
 
 _KIND_ORDER = {"target": 0, "problem": 1, "caveat": 2}
 _CATALOG_ORDER = {name: index for index, name in enumerate(DIAGNOSES)}
-_FIELD = re.compile(r"\{([^{}]+)\}")
 
 
 def render(template: str, facts: Mapping[str, Any]) -> str:
     """Fill a rationale template with the values it names, formatted for people ('{train_error}' -> '8%')."""
-    return _FIELD.sub(lambda match: format_value(match.group(1), facts.get(match.group(1))), template)
+    return TEMPLATE_FIELD.sub(lambda match: format_value(match.group(1), facts.get(match.group(1))), template)
 
 
 def rationale(rule: Any, facts: Mapping[str, Any]) -> str:

@@ -35,19 +35,25 @@ def suggested_split(facts: Mapping[str, Any]) -> dict[str, float] | dict[str, No
     return {"train": round(1 - 2 * each / total, 12), "dev": round(each / total, 12), "test": round(each / total, 12)}
 
 
+def _target_dev_test_size(facts: Mapping[str, Any]) -> int:
+    """Dev and test each: a quarter of the target data at most, and no more than the split rule allows."""
+    target, other = facts["target_examples"], facts["other_distribution_examples"]
+    return min(target // 4, dev_test_size(target + other, facts["setting:dev_test_cap"]))
+
+
 def mismatched_split(facts: Mapping[str, Any]) -> dict[str, float]:
     """With target and other-distribution data: dev and test only from the target, everything else to training."""
     target, other = facts["target_examples"], facts["other_distribution_examples"]
     total = target + other
     if total == 0:
         return {}
-    each = min(target // 4, dev_test_size(total, facts["setting:dev_test_cap"]))
+    each = _target_dev_test_size(facts)
     return {"train": round((total - 2 * each) / total, 12), "dev": round(each / total, 12), "test": round(each / total, 12)}
 
 
 def _mismatched_params(facts: Mapping[str, Any]) -> dict[str, Any]:
     target, other = facts["target_examples"], facts["other_distribution_examples"]
-    each = min(target // 4, dev_test_size(target + other, facts["setting:dev_test_cap"]))
+    each = _target_dev_test_size(facts)
     return {"dev_examples": each, "test_examples": each, "target_examples_to_train": target - 2 * each,
             "other_examples_to_train": other}
 

@@ -338,13 +338,14 @@ class Ask:
 
 Conclusion = Union[Value, Values, Diagnose, Recommend, Ask]
 
-_TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
+TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
+"""A `{field}` in a rationale template (filled in by `mlstrategy.inference.plan.render`)."""
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 
 def template_fields(template: str) -> tuple[str, ...]:
     """The field names a rationale template mentions: `{train_error}`, `{setting:min_gap}`."""
-    return tuple(_TEMPLATE_FIELD.findall(template))
+    return tuple(TEMPLATE_FIELD.findall(template))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from typing import Any, Mapping
 
 from .dsl import Ask, Const, Diagnose, Recommend, Rule, Value, Values, absent, all_of, eq, ge, gt, known, setting, times
 
-__all__ = ["RULES", "ceilings", "ranked_categories"]
+__all__ = ["RULES", "ceiling", "ceilings", "ranked_categories"]
 
 
 def _tally(facts: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -17,10 +17,14 @@ def _shares(facts: Mapping[str, Any]) -> dict[str, float]:
     return {name: count / tally["examined"] for name, count in (tally.get("categories") or {}).items()}
 
 
+def ceiling(dev_error: float, share: float) -> float:
+    """The dev error left if a category with this share of the errors were fixed completely."""
+    return min(dev_error, max(0.0, round(dev_error * (1 - share), 12)))
+
+
 def ceilings(facts: Mapping[str, Any]) -> dict[str, float]:
-    """The dev error left if each category were fixed completely: dev error x (1 - its share of the errors)."""
-    dev = facts["dev_error"]
-    return {name: min(dev, max(0.0, round(dev * (1 - share), 12))) for name, share in _shares(facts).items()}
+    """The ceiling of every category: dev error x (1 - its share of the errors)."""
+    return {name: ceiling(facts["dev_error"], share) for name, share in _shares(facts).items()}
 
 
 def ranked_categories(facts: Mapping[str, Any]) -> list[tuple[str, float]]:
@@ -38,7 +42,7 @@ def _focus(facts: Mapping[str, Any]) -> dict[str, Any]:
     threshold = facts["setting:min_category_share"]
     dev = facts.get("dev_error")
     worth = [
-        {"category": name, "share": round(share, 12), **({"ceiling": round(dev * (1 - share), 12)} if dev is not None else {})}
+        {"category": name, "share": round(share, 12), **({"ceiling": ceiling(dev, share)} if dev is not None else {})}
         for name, share in ranked_categories(facts) if share >= threshold
     ]
     return {**worth[0], "categories": worth}
@@ -50,8 +54,8 @@ def _focus_detail(facts: Mapping[str, Any]) -> str:
     parts = []
     for name, share in ranked_categories(facts):
         verdict = "worth working on" if share >= threshold else "not worth weeks of work"
-        ceiling = f", ceiling {dev * (1 - share) * 100:.4g}%" if dev is not None else ""
-        parts.append(f"{name} {share * 100:.4g}% of errors{ceiling}: {verdict}")
+        left = f", ceiling {ceiling(dev, share) * 100:.4g}%" if dev is not None else ""
+        parts.append(f"{name} {share * 100:.4g}% of errors{left}: {verdict}")
     return "By category: " + "; ".join(parts) + "."
 
 

@@ -65,7 +65,8 @@ RULES: tuple[Rule, ...] = (
         when=all_of(gt("dev_error", "bayes_proxy"), gt("train_error", "bayes_proxy"), ge("largest_gap", setting("min_gap"))),
         then=(Recommend("get_human_labels"), Recommend("error_analysis")),
         because=(
-            "Dev error {dev_error} is still above the human-level proxy {bayes_proxy}: while people do better than "
+            "Training error {train_error} and dev error {dev_error} are still above the human-level proxy "
+            "{bayes_proxy}, with a gap worth acting on (the largest is {largest_gap}): while people do better than "
             "the model, they can label more data, and manual error analysis can ask why a person got an example right."
         ),
     ),

@@ -19,26 +19,12 @@ from typing import Any, Sequence
 
 from pydantic import ValidationError
 
-from .facts import FACT_GROUPS, Situation, load_mapping
+from .facts import FACT_GROUPS, Situation, load_mapping, parse_text_value
 from .settings import Settings
 
 __all__ = ["main", "build_parser"]
 
 FORMATS = ("text", "markdown", "json", "rich", "html")
-
-
-def _value(raw: str) -> Any:
-    """A flag's value: YAML for structures and booleans ('{expert: 0.01}', 'true'), otherwise the string itself.
-
-    Strings such as '8%' or '0.08' are left to the fact base, which parses and range-checks them.
-    """
-    import yaml
-
-    try:
-        parsed = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        return raw
-    return parsed if isinstance(parsed, (dict, list, bool)) else raw
 
 
 def _add_fact_options(parser: argparse.ArgumentParser) -> None:
@@ -114,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _flag_facts(args: argparse.Namespace) -> dict[str, Any]:
-    return {key[5:]: _value(raw) for key, raw in vars(args).items() if key.startswith("fact_") and raw is not None}
+    return {key[5:]: parse_text_value(raw) for key, raw in vars(args).items() if key.startswith("fact_") and raw is not None}
 
 
 def _adapter_facts(args: argparse.Namespace, flags: dict[str, Any]) -> dict[str, Any]:
@@ -153,7 +139,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             raise ValidationError.from_exception_data("Settings", [{
                 "type": PydanticCustomError("set_syntax", "--set takes NAME=VALUE, got '{item}'", {"item": item}),
                 "loc": ("--set",), "input": item}])
-        data[name.strip()] = _value(raw.strip())
+        data[name.strip()] = parse_text_value(raw.strip())
     return Settings.from_any(data)
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "Fraction",
     "Count",
     "parse_fraction",
+    "parse_text_value",
     "load_mapping",
     "suggest",
     "FACT_GROUPS",
@@ -87,6 +88,18 @@ def parse_fraction(value: Any) -> float:
             "fraction_range", "must be a fraction in [0, 1]; got {value}", {"value": value}
         )
     return number
+
+
+def parse_text_value(raw: str) -> Any:
+    """A value typed as text (a CLI flag, an answer in `consult`): YAML for structures and booleans
+    ('{expert: 0.01}', 'true'), otherwise the string itself, which the fact base parses and range-checks ('8%')."""
+    import yaml
+
+    try:
+        parsed = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+    return parsed if isinstance(parsed, (dict, list, bool)) else raw
 
 
 def _to_float(value: Any) -> float:

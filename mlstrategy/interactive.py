@@ -20,7 +20,7 @@ from typing import Any, Callable, Mapping
 from pydantic import BaseModel, ValidationError
 
 from .advice import Advice, MissingFact
-from .cli import _value as parse_answer
+from .facts import parse_text_value as parse_answer
 from .consult import advise, rules
 from .facts import Situation, parse_fraction
 from .settings import Settings
