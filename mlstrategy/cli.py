@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 from pydantic import ValidationError
 
-from .facts import FACT_GROUPS, Situation, load_mapping, parse_text_value
+from .facts import FACT_GROUPS, Situation, load_mapping, parse_text_value, suggest
 from .settings import Settings
 
 __all__ = ["main", "build_parser"]
@@ -51,10 +51,33 @@ def _add_fact_options(parser: argparse.ArgumentParser) -> None:
                           help=f"one setting, e.g. --set min_gap=0.2%% (names: {', '.join(Settings.model_fields)})")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with "did you mean" for a misspelt option (the fact base does the same for misspelt keys)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        if "unrecognized arguments" in message:
+            options = sorted({option for parser in _all_parsers(self) for action in parser._actions
+                              for option in action.option_strings})
+            hints = [f"{token} -> {suggest(token, options)}" for token in message.split()
+                     if token.startswith("--") and suggest(token, options)]
+            if hints:
+                message += " (did you mean: " + "; ".join(hints) + "?)"
+        super().error(message)
+
+
+def _all_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found.extend(_all_parsers(child))
+    return found
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mlstrategy",
         description="An expert system for ML strategy: ranked diagnoses and an explained action plan.",
     )

@@ -163,3 +163,9 @@ def test_user_mistakes_on_the_command_line_exit_2_with_a_message(capsys, tmp_pat
     rich_file = tmp_path / "rich.txt"
     assert run(capsys, "advise", *FLAGS, "--format", "rich", "-o", str(rich_file))[0] == 0
     assert "bigger_model" in rich_file.read_text()
+
+
+def test_a_misspelt_flag_names_the_closest_one(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["advise", "--train-eror", "8%", "--dev-error", "10%"])
+    assert caught.value.code == 2 and "--train-eror -> --train-error" in capsys.readouterr().err
