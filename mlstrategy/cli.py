@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 from pydantic import ValidationError
 
-from .facts import FACT_GROUPS, Situation, load_mapping, parse_text_value, suggest
+from .facts import FACT_GROUPS, Situation, describe_errors, load_mapping, parse_text_value, suggest
 from .settings import Settings
 
 __all__ = ["main", "build_parser"]
@@ -321,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     return 2
                 _emit(json.dumps(result.to_dict(), indent=2, default=str) if args.format == "json" else str(result), None)
     except ValidationError as error:
-        sys.stderr.write(f"mlstrategy: invalid input\n{error}\n")
+        sys.stderr.write(f"mlstrategy: invalid input\n{describe_errors(error)}\n")
         return 2
     except BrokenPipeError:  # e.g. `mlstrategy rules | head`
         return 0

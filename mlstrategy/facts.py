@@ -42,6 +42,7 @@ __all__ = [
     "Count",
     "parse_fraction",
     "parse_text_value",
+    "describe_errors",
     "load_mapping",
     "suggest",
     "FACT_GROUPS",
@@ -88,6 +89,12 @@ def parse_fraction(value: Any) -> float:
             "fraction_range", "must be a fraction in [0, 1]; got {value}", {"value": value}
         )
     return number
+
+
+def describe_errors(error: ValidationError) -> str:
+    """A validation error as short lines for people: where, and what is wrong (pydantic's links left out)."""
+    return "\n".join(f"  invalid {'.'.join(str(part) for part in item['loc']) or 'value'}: {item['msg']}"
+                     for item in error.errors())
 
 
 def parse_text_value(raw: str) -> Any:

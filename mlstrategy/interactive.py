@@ -20,7 +20,7 @@ from typing import Any, Callable, Mapping
 from pydantic import BaseModel, ValidationError
 
 from .advice import Advice, MissingFact
-from .facts import parse_text_value as parse_answer
+from .facts import describe_errors, parse_text_value as parse_answer
 from .consult import advise, rules
 from .facts import Situation, parse_fraction
 from .settings import Settings
@@ -99,7 +99,7 @@ def _ask_one(question: MissingFact, current: Situation, ask: Callable[[str], str
         try:
             return Situation.from_any(current, **{question.name: parse_answer(reply)}), False
         except ValidationError as error:
-            out(_problems(error))
+            out(describe_errors(error))
     out(f"  (no valid answer after {MAX_REPLIES} replies: skipping {question.name})")
     return None, False
 
@@ -112,12 +112,6 @@ def explain_question(question: MissingFact) -> str:
         rule = by_id.get(rule_id)
         lines.append(f"  asked by [{rule_id}] {rule.title} ({rule.section})" if rule else f"  asked by [{rule_id}]")
     return "\n".join(lines)
-
-
-def _problems(error: ValidationError) -> str:
-    """A validation error as short lines: where, and what is wrong (pydantic's links left out)."""
-    return "\n".join(f"  invalid {'.'.join(str(part) for part in item['loc']) or 'value'}: {item['msg']}"
-                     for item in error.errors())
 
 
 def _actions_to_explain(advice: Advice) -> list[str]:
