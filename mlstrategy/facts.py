@@ -257,7 +257,8 @@ class ErrorAnalysis(_Strict):
 
 # ---------------------------------------------------------------- the situation
 FACT_GROUPS: dict[str, tuple[str, ...]] = {
-    "error levels": ("human_error", "human_errors", "bayes_error", "train_error", "train_dev_error", "dev_error", "test_error"),
+    "error levels": ("human_error", "human_errors", "bayes_error", "train_error", "train_dev_error", "dev_error", "test_error",
+                     "target_error"),
     "data": (
         "train_size", "train_dev_size", "dev_size", "test_size", "total_examples",
         "train_distribution", "dev_distribution", "test_distribution", "target_examples",
@@ -294,6 +295,8 @@ class Situation(_Strict):
     train_dev_error: Fraction | None = Field(None, description="error on a held-out slice of the training distribution")
     dev_error: Fraction | None = Field(None, description="error on the dev set")
     test_error: Fraction | None = Field(None, description="error on the test set")
+    target_error: Fraction | None = Field(
+        None, description="the error the product needs: dev/test at or below it means the model meets its target")
     # data
     train_size: Count | None = Field(None, description="examples in the training set")
     train_dev_size: Count | None = Field(None, description="examples in the train-dev set")
