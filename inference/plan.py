@@ -104,7 +104,7 @@ def order_actions(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[Planne
             if firing not in entry["firings"]:
                 entry["firings"].append(firing)
             best = min((rank.get(a, unaddressed) for a in addresses), default=unaddressed)
-            key = (best, position, firing.stratum, firing.rule)
+            key = (best, firing.stratum, position, firing.rule)
             keys[item.name] = min(keys.get(item.name, key), key)
     order = sorted(merged, key=lambda name: (keys[name], name))
     return [

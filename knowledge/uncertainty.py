@@ -62,8 +62,12 @@ def leader(facts: Mapping[str, Any]) -> dict[str, Any]:
     contenders = [name for name, (_, high) in ranges.items() if high >= max(min_gap, floor)]
     if not contenders:
         return {"leader": "none"}
-    if len(contenders) == 1 and ranges[contenders[0]][0] >= min_gap:
-        top = contenders[0]
+    bounded = bias_bound(facts) is not None  # a bounded avoidable bias is never a verdict: its value is unknown
+    dominant = [name for name, (low, _) in ranges.items()
+                if low >= min_gap and not (name == "avoidable_bias" and bounded)
+                and all(low >= other_high for other, (_, other_high) in ranges.items() if other != name)]
+    if dominant:  # equal points dominate each other: the chain's order breaks the tie
+        top = dominant[0]
         if top == "variance" and _mixed_variance(facts):
             return {"leader": "undetermined", "between": ("variance", "data_mismatch"),
                     "kind": "variance_or_data_mismatch", "mismatch": True}
