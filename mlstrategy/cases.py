@@ -177,7 +177,7 @@ def _dev_curve(rng: Random, draft: Mapping[str, Any]) -> list[float]:
 
 def _candidates(rng: Random, draft: Mapping[str, Any], project: Project) -> list[dict[str, Any]]:
     scheme = rng.choice(("accuracy_time", "precision_recall", "accuracy"))
-    names = ("A", "B", "C")[: rng.choice((2, 3))]
+    names = ("Model A", "Model B", "Model C")[: rng.choice((2, 3))]
     base = rng.choice((0.85, 0.9, 0.95))
     spread = 0.003 if draft.get("_hard") else rng.choice((0.005, 0.02, 0.05))
     out = []
@@ -537,7 +537,7 @@ def generate(rule_id: str, seed: int = 0, *, fires: bool = True, difficulty: str
             continue
         advice, draft = found[0], found[2]
         if not fires:
-            broken = _break(rule, draft, rng, case_project, chosen_settings)
+            broken = _nearest_break(rule, closure, draft, rng, case_project, chosen_settings)
             attempts += broken[1]
             if broken[0] is None:
                 continue
@@ -571,6 +571,28 @@ def _search(rule: Rule, draft: dict[str, Any], rng: Random, project: Project, se
     return None, REPAIRS, draft
 
 
+BREAKS = 3
+"""Near misses tried from one firing draft; the one keeping most of the rule's inputs is kept."""
+
+
+def _nearest_break(rule: Rule, closure: tuple[str, ...], draft: dict[str, Any], rng: Random, project: Project,
+                   settings: Settings) -> tuple[Advice | None, int, dict[str, Any]]:
+    best: tuple[Advice | None, int, dict[str, Any]] = (None, 0, draft)
+    kept = -1
+    spent = 0
+    for _ in range(BREAKS):
+        found = _break(rule, dict(draft), rng, project, settings)
+        spent += found[1]
+        if found[0] is None:
+            continue
+        score = len(set(closure) & set(_facts(found[2])))
+        if score > kept:
+            best, kept = found, score
+        if kept >= len(set(closure) & set(_facts(draft))):
+            break
+    return best[0], spent, best[2]
+
+
 def _break(rule: Rule, draft: dict[str, Any], rng: Random, project: Project,
            settings: Settings) -> tuple[Advice | None, int, dict[str, Any]]:
     """From a draft where the rule fires, change as little as possible until it does not."""
@@ -585,5 +607,8 @@ def _break(rule: Rule, draft: dict[str, Any], rng: Random, project: Project,
         atoms = _holding_atoms(rule.when, _snapshot(advice, rule.id))
         if not atoms:
             return None, step + 1, draft
-        _repair(rng.choice(atoms), _snapshot(advice, rule.id), draft, rng, project, make_true=False)
+        # a near miss changes a value rather than drop a fact the rule needs, when it can
+        weights = [1 if isinstance(atom, Known) and atom.ref.field in Situation.model_fields else 4 for atom in atoms]
+        atom = rng.choices(atoms, weights)[0]
+        _repair(atom, _snapshot(advice, rule.id), draft, rng, project, make_true=False)
     return None, REPAIRS, draft
