@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Project", "PROJECTS", "FACT_SENTENCES", "TOPIC_LEADS", "FALLBACK_SENTENCE"]
+__all__ = ["Project", "PROJECTS", "FACT_SENTENCES", "TOPIC_LEADS", "FALLBACK_SENTENCE", "NOTHING_YET"]
 
 
 @dataclass(frozen=True)
@@ -157,4 +157,5 @@ FACT_SENTENCES: dict[str, str] = {
 """One sentence per input fact; `{value}` is the fact as explanations show it, `{task_a}` etc. the project's words."""
 
 FALLBACK_SENTENCE = "{title}: {value}."
+NOTHING_YET = "The team has the idea and some data, but has measured nothing yet."
 """How a fact with no sentence above reads (`title` is its plain name)."""

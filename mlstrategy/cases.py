@@ -223,9 +223,10 @@ def _tasks(rng: Random, project: Project) -> dict[str, int]:
 
 def _human_errors(rng: Random, draft: Mapping[str, Any], project: Project) -> dict[str, float]:
     best = draft["_ladder"]["bayes"]
-    levels = {}
-    for index, who in enumerate(reversed(project.experts)):  # the team of experts is best
-        levels[who] = _fraction(best + index * rng.choice((0.005, 0.01, 0.02)))
+    levels, level = {}, best
+    for who in reversed(project.experts):  # the team of experts is best, a typical person worst
+        levels[who] = _fraction(level)
+        level += rng.choice((0.005, 0.01, 0.02))
     return dict(reversed(list(levels.items())))
 
 
@@ -337,10 +338,21 @@ def _context(rng: Random, hard: bool) -> tuple[str, ...]:
     return tuple(extra)
 
 
+ALTERNATIVES: tuple[tuple[str, ...], ...] = (("human_error", "human_errors", "bayes_error"),)
+"""Inputs that state the same thing in different ways: a fresh draft states one of each group (repair may add more)."""
+
+LADDER_FIELDS = ("human_error", "human_errors", "bayes_error", "train_error", "train_dev_error", "dev_error", "test_error")
+"""Inputs drawn from the error ladder: redrawn together so that they stay one consistent story."""
+
+
 def _draft(fields: Iterable[str], rng: Random, project: Project, hard: bool) -> dict[str, Any]:
     draft: dict[str, Any] = {"_hard": hard}
     draft["_ladder"] = _ladder(rng, hard)
     chosen = set(fields)
+    for group in ALTERNATIVES:
+        present = sorted(chosen & set(group))
+        if len(present) > 1:
+            chosen -= set(present) - {rng.choice(present)}
     for name in _ORDER + tuple(sorted(chosen - set(_ORDER))):
         if name in chosen:
             value = draw(name, rng, draft, project)
@@ -417,16 +429,17 @@ def _solve(op: str, target: Any, kind: str, rng: Random, project: Project, choic
 
 def _redraw(fields: Iterable[str], draft: dict[str, Any], rng: Random, project: Project, add: bool) -> None:
     """Redraw one input a derived field depends on (adding it when absent and `add`)."""
-    names = [name for name in fields if add or name in draft]
+    stated = {name for group in ALTERNATIVES if set(group) & set(draft) for name in group}
+    names = [name for name in fields if name in draft or (add and name not in stated)]
     if not names:
         return
     name = rng.choice(names)
     if name in draft and rng.random() < 0.2 and not add:
         del draft[name]
         return
-    if name in FIELD_SAMPLERS and name.endswith("_error"):
+    if name in LADDER_FIELDS:
         draft["_ladder"] = _ladder(rng, draft.get("_hard", False))
-        for error in ("train_error", "train_dev_error", "dev_error", "test_error", "human_error"):
+        for error in LADDER_FIELDS:
             if error in draft:
                 draft[error] = draw(error, rng, draft, project)
     value = draw(name, rng, draft, project)

@@ -37,7 +37,7 @@ from .inference.formatting import field_title, format_value, percent
 from .knowledge.catalog import ACTIONS, DIAGNOSES
 from .knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value, Values
 from .knowledge.sections import SECTIONS, section_order
-from .knowledge.stories import FACT_SENTENCES, FALLBACK_SENTENCE, TOPIC_LEADS, Project
+from .knowledge.stories import FACT_SENTENCES, FALLBACK_SENTENCE, NOTHING_YET, TOPIC_LEADS, Project
 
 __all__ = ["Choice", "Question", "Case", "Feedback", "Transcript", "cases", "make_case", "play", "story",
            "fact_text", "COMMANDS"]
@@ -88,7 +88,7 @@ def fact_text(name: str, value: Any) -> str:
 
 def story(facts: Mapping[str, Any], project: Project) -> str:
     """The case as a person reads it: the project, then one sentence per fact, grouped by topic."""
-    paragraphs = [project.opening]
+    paragraphs = [project.opening] + ([NOTHING_YET] if not facts else [])
     done: set[str] = set()
     groups = list(FACT_GROUPS.items()) + [("other facts", tuple(name for name in facts if
                                                                all(name not in g for g in FACT_GROUPS.values())))]
@@ -200,7 +200,7 @@ def _title(kind: str, name: str) -> str:
     if kind == "action":
         return ACTIONS[name].title if name in ACTIONS else name.replace("_", " ").capitalize()
     if kind == "measure":
-        return f"Can't tell yet: measure the {field_title(name)}"
+        return f"Measure the {field_title(name).replace('_', ' ')}"
     return name
 
 
@@ -271,8 +271,7 @@ def _distractors(advice: Advice, kind: str, names: Iterable[str], rng: Random) -
         if why_not.concluded or why_not.nearest is None or not why_not.nearest.failures:
             continue
         failed = why_not.nearest.failures
-        unknown = sum(not failure.fields or any(f in Situation.model_fields and facts.get(f) is None
-                                                for f in failure.fields) for failure in failed)
+        unknown = sum(not failure.fields or any(facts.get(f) is None for f in failure.fields) for failure in failed)
         scored.append((unknown, len(failed), rng.random(), name))
     return [name for *_, name in sorted(scored)[:DISTRACTORS]]
 
@@ -417,22 +416,30 @@ def questions_for(advice: Advice, rule: Rule, rng: Random) -> tuple[Question, ..
     return tuple(found)
 
 
-def _decides(advice: Advice, rule: Rule, found: Sequence[Question]) -> bool:
-    """Whether the rule is behind one of the accepted answers (in its why chain, or it asked the fact)."""
+def _decides(advice: Advice, rule: Rule, found: Sequence[Question]) -> int:
+    """How much the rule decides the answers: 0 when it concludes the answer to a main question (the primary
+    problem, the first action, what to measure, the candidate), 1 when it is behind some accepted answer, else 2."""
+    best = 2
     for question in found:
         for choice in question.choices:
             if choice.name not in question.accepted:
                 continue
             if choice.kind == "measure":
                 if rule.id in next((m.rules for m in advice.missing if m.name == choice.name), ()):
-                    return True
+                    return 0
                 continue
-            kind = {"candidate": None}.get(choice.kind, choice.kind)
+            kind = None if choice.kind == "candidate" else choice.kind
             name = choice.name if kind else ("selected_candidate" if "selected_candidate" in advice.values
                                              else "no_feasible_candidate")
-            if rule.id in _chain_rules(advice.why(name, kind=kind)):
-                return True
-    return False
+            explanation = advice.why(name, kind=kind)
+            if rule.id in {step.rule for step in explanation.rules} and question.kind in MAIN_QUESTIONS:
+                return 0
+            if rule.id in _chain_rules(explanation):
+                best = 1
+    return best
+
+
+MAIN_QUESTIONS = ("primary", "first_action", "measure", "candidate")
 
 
 def make_case(rule_id: str, seed: int = 0, *, number: int = 1, difficulty: str | None = None,
@@ -451,8 +458,7 @@ def make_case(rule_id: str, seed: int = 0, *, number: int = 1, difficulty: str |
         asked = questions_for(found.advice, rule, Random(f"questions/{rule_id}/{seed}/{variant}"))
         if not asked:
             continue
-        score = (0 if _decides(found.advice, rule, asked) else 1,
-                 sum(fired(found.advice, other) for other in rivals))
+        score = (_decides(found.advice, rule, asked), sum(fired(found.advice, other) for other in rivals))
         if best is None or score < best[0]:
             best = (score, found, asked)
         if score == (0, 0):
