@@ -276,3 +276,12 @@ def test_mlstrategy_practice_from_a_piped_script():
 def test_mlstrategy_practice_refuses_an_unknown_section(capsys):
     assert main(["practice", "--section", "Transfer lerning", "--seed", "1"]) == 2
     assert "did you mean 'Transfer learning'" in capsys.readouterr().err
+
+
+def test_the_readme_practice_example_runs(capsys):
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Practise", 1)[1]
+    code = section.split("```python", 1)[1].split("```", 1)[0]
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "Error analysis:" in out and ("Right: " in out or "Not " in out)
