@@ -247,13 +247,15 @@ def _why(advice: Advice, name: str, kind: str) -> str:
 def _why_not(advice: Advice, name: str, kind: str) -> str:
     """`why_not`, brief: the nearest rule's failed conditions, and what the first derived one itself lacked."""
     answer = advice.why_not(name, kind=kind)
-    check = answer.nearest
-    if check is None:
+    if answer.nearest is None:
         return f"Why not: {answer}"
-    lines = [f"[{check.rule}] ({check.section}) does not hold: " + "; ".join(map(str, check.failures))]
-    nested = next((n for n in check.because_missing if n.nearest is not None), None)
-    if nested is not None:
-        lines.append(f"  ({nested.name}: [{nested.nearest.rule}] " + "; ".join(map(str, nested.nearest.failures)) + ")")
+    lines = []
+    for index, check in enumerate(answer.checks[:BRIEF_STEPS]):
+        lines.append(("" if index == 0 else "  ") + f"[{check.rule}] ({check.section}) does not hold: "
+                     + "; ".join(map(str, check.failures)))
+        nested = next((n for n in check.because_missing if n.nearest is not None), None)
+        if nested is not None and index == 0:
+            lines.append(f"    ({nested.name}: [{nested.nearest.rule}] " + "; ".join(map(str, nested.nearest.failures)) + ")")
     return "Why not: " + "\n".join(lines)
 
 
@@ -270,9 +272,9 @@ def _distractors(advice: Advice, kind: str, names: Iterable[str], rng: Random) -
         why_not = advice.why_not(name, kind=kind)
         if why_not.concluded or why_not.nearest is None or not why_not.nearest.failures:
             continue
-        failed = why_not.nearest.failures
-        unknown = sum(not failure.fields or any(facts.get(f) is None for f in failure.fields) for failure in failed)
-        scored.append((unknown, len(failed), rng.random(), name))
+        nearest = min((sum(not f.fields or any(facts.get(x) is None for x in f.fields) for f in check.failures),
+                       len(check.failures)) for check in why_not.checks)
+        scored.append((*nearest, rng.random(), name))
     return [name for *_, name in sorted(scored)[:DISTRACTORS]]
 
 
@@ -444,12 +446,13 @@ MAIN_QUESTIONS = ("primary", "first_action", "measure", "candidate")
 
 def make_case(rule_id: str, seed: int = 0, *, number: int = 1, difficulty: str | None = None,
               settings: Any = None) -> Case | None:
-    """One case about a rule: of VARIANTS generated situations, the one where the rule decides an answer and
-    fewest of its competitors fire. None when no situation gives a question."""
+    """One case about a rule: of VARIANTS generated situations, the one where the rule decides an answer, whose
+    explanations show no unknown value, and where fewest of its competitors fire. None when no situation gives
+    a question."""
     knowledge = default_engine().knowledge
     rule = knowledge.rule(rule_id)
     rivals = neighbours(rule)
-    best: tuple[tuple[int, int], Generated, tuple[Question, ...]] | None = None
+    best: tuple[tuple[int, int, int], Generated, tuple[Question, ...]] | None = None
     for variant in range(VARIANTS):
         try:
             found = generate(rule_id, seed * VARIANTS + variant, difficulty=difficulty, settings=settings)
@@ -458,10 +461,11 @@ def make_case(rule_id: str, seed: int = 0, *, number: int = 1, difficulty: str |
         asked = questions_for(found.advice, rule, Random(f"questions/{rule_id}/{seed}/{variant}"))
         if not asked:
             continue
-        score = (_decides(found.advice, rule, asked), sum(fired(found.advice, other) for other in rivals))
+        unknowns = sum(q.explanations[name].count("unknown") for q in asked for name in q.accepted)
+        score = (_decides(found.advice, rule, asked), unknowns, sum(fired(found.advice, other) for other in rivals))
         if best is None or score < best[0]:
             best = (score, found, asked)
-        if score == (0, 0):
+        if score == (0, 0, 0):
             break
     if best is None:
         return None
