@@ -19,7 +19,9 @@ True
 from __future__ import annotations
 
 import math
+import types
 import typing
+from contextvars import ContextVar
 from dataclasses import dataclass
 from random import Random
 from typing import Any, Callable, Iterable, Mapping
@@ -30,6 +32,7 @@ from .advice import Advice
 from .consult import advise, default_engine
 from .facts import FACT_GROUPS, Situation, parse_fraction
 from .inference.compile import producers_of
+from .inference.engine import Engine
 from .inference.evaluate import holds, operand_value
 from .knowledge.dsl import Absent, AllOf, AnyOf, Compare, Known, Rule
 from .knowledge.stories import PROJECTS, Project
@@ -64,8 +67,16 @@ class Generated:
 
 
 # ---------------------------------------------------------------- what a rule depends on
+_ENGINE: ContextVar[Engine | None] = ContextVar("mlstrategy_cases_engine", default=None)
+"""The engine a generation runs on (the default knowledge base unless `generate(engine=...)` says otherwise)."""
+
+
+def _engine() -> Engine:
+    return _ENGINE.get() or default_engine()
+
+
 def _knowledge() -> Any:
-    return default_engine().knowledge
+    return _engine().knowledge
 
 
 def input_closure(rule: Rule) -> tuple[str, ...]:
@@ -279,14 +290,27 @@ _ORDER = tuple(name for names in FACT_GROUPS.values() for name in names)
 
 
 def _annotation_kind(name: str) -> str:
-    """'fraction', 'count', 'bool', 'label', 'choice' or 'other': how an input is drawn and repaired."""
-    annotation = Situation.model_fields[name].annotation
-    if typing.get_origin(annotation) in (typing.Union, getattr(__import__("types"), "UnionType", typing.Union)):
+    """'fraction', 'count', 'bool', 'label', 'choice', 'dict', 'list' or 'other': how an input is drawn and repaired."""
+    return _kind_of(Situation.model_fields[name].annotation)
+
+
+def _unwrap(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
+    """An annotation without Optional and Annotated, and the Annotated metadata."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
     metadata: tuple[Any, ...] = ()
     if typing.get_origin(annotation) is typing.Annotated:
         annotation, *rest = typing.get_args(annotation)
         metadata = tuple(rest)
+    return annotation, metadata
+
+
+def _kind_of(annotation: Any) -> str:
+    annotation, metadata = _unwrap(annotation)
+    if typing.get_origin(annotation) is dict:
+        return "dict"
+    if typing.get_origin(annotation) is list:
+        return "list"
     if any(getattr(item, "func", None) is parse_fraction for item in metadata):
         return "fraction"
     if annotation is bool:
@@ -302,8 +326,18 @@ def _annotation_kind(name: str) -> str:
     return "other"
 
 
-def _by_type(name: str, rng: Random, project: Project) -> Any:
-    kind = _annotation_kind(name)
+def _by_type(name: str, rng: Random, project: Project, annotation: Any = None) -> Any:
+    """A value for an input no sampler knows, from its type (a new field still gets cases): mappings and lists
+    of two project words and values of their item type."""
+    annotation = Situation.model_fields[name].annotation if annotation is None else annotation
+    kind = _kind_of(annotation)
+    if kind in ("dict", "list"):
+        inner = typing.get_args(_unwrap(annotation)[0])[-1]
+        if _kind_of(inner) in ("dict", "list", "other"):
+            return None
+        words = rng.sample(project.categories, 2)
+        items = [_by_type(name, rng, project, inner) for _ in words]
+        return dict(zip(words, items)) if kind == "dict" else items
     if kind == "fraction":
         return _fraction(rng.choice((0.01, 0.02, 0.05, 0.1, 0.2)))
     if kind == "bool":
@@ -313,7 +347,7 @@ def _by_type(name: str, rng: Random, project: Project) -> Any:
     if kind == "label":
         return rng.choice((project.source, project.target, project.other))
     if kind == "choice":
-        choices = _choices(name)
+        choices = _literals(annotation)
         return rng.choice(choices) if choices else None
     return None
 
@@ -393,9 +427,14 @@ _STEPS = {"fraction": (0.001, 0.005, 0.01, 0.02), "count": (1, 10, 1_000), "numb
 
 def _choices(name: str) -> tuple[str, ...]:
     """The allowed values of a literal input (e.g. train_label_errors: random, systematic); () for others."""
-    annotation = Situation.model_fields[name].annotation
-    return tuple(arg for inner in typing.get_args(annotation) for arg in (typing.get_args(inner) or (inner,))
-                 if isinstance(arg, str))
+    return _literals(Situation.model_fields[name].annotation)
+
+
+def _literals(annotation: Any) -> tuple[str, ...]:
+    annotation = _unwrap(annotation)[0]
+    if typing.get_origin(annotation) is not typing.Literal:
+        return ()
+    return tuple(arg for arg in typing.get_args(annotation) if isinstance(arg, str))
 
 
 def _solve(op: str, target: Any, kind: str, rng: Random, project: Project, choices: tuple[str, ...]) -> Any:
@@ -470,10 +509,11 @@ def _repair(atom: Any, snapshot: Mapping[str, Any], draft: dict[str, Any], rng: 
     if right is None:  # make the other side known first
         _redraw(tuple(f for field in atom.right.fields() for f in _field_closure(field)), draft, rng, project, add=True)
         return
-    if left in inputs and not make_true and (_annotation_kind(left) == "other" or rng.random() < 0.2):
+    collection = left in inputs and _annotation_kind(left) in _COLLECTIONS
+    if left in inputs and not make_true and (collection or rng.random() < 0.2):
         draft.pop(left, None)  # an absent field fails every comparison
         return
-    if left in inputs and _annotation_kind(left) != "other":
+    if left in inputs and not collection:
         op = atom.op if make_true else _NEGATED[atom.op]
         value = _solve(op, right, _annotation_kind(left), rng, project, _choices(left))
         if value is not None:
@@ -482,13 +522,15 @@ def _repair(atom: Any, snapshot: Mapping[str, Any], draft: dict[str, Any], rng: 
     _redraw(_field_closure(left), draft, rng, project, add=True)
 
 
+_COLLECTIONS = ("dict", "list", "other")
+"""Inputs the engine compares by their size: repaired by drawing them again, broken by leaving them out."""
 _NEGATED = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "=="}
 
 
 # ---------------------------------------------------------------- search
 def _consult(draft: Mapping[str, Any], settings: Settings) -> Advice | None:
     try:
-        return advise(_facts(draft), settings=settings)
+        return advise(_facts(draft), settings=settings, engine=_engine())
     except ValidationError:
         return None
 
@@ -525,13 +567,23 @@ def difficulty_of(advice: Advice) -> str:
 
 
 def generate(rule_id: str, seed: int = 0, *, fires: bool = True, difficulty: str | None = None,
-             settings: Settings | Mapping[str, Any] | None = None, project: Project | None = None) -> Generated:
+             settings: Settings | Mapping[str, Any] | None = None, project: Project | None = None,
+             engine: Engine | None = None) -> Generated:
     """A situation, verified by `advise()`, in which the rule fires (or, with fires=False, does not, near a firing).
 
     Deterministic for a seed. `difficulty` ('easy', 'medium', 'hard') is a preference: drafts lean that way
     and the first draft of that level is kept, else the first that fired. Raises `NotFound` when the budget
-    (`RESTARTS` x `REPAIRS` consultations) runs out.
+    (`RESTARTS` x `REPAIRS` consultations) runs out. `engine` runs another knowledge base (e.g. with a new rule).
     """
+    token = _ENGINE.set(engine)
+    try:
+        return _generate(rule_id, seed, fires, difficulty, settings, project)
+    finally:
+        _ENGINE.reset(token)
+
+
+def _generate(rule_id: str, seed: int, fires: bool, difficulty: str | None,
+              settings: Settings | Mapping[str, Any] | None, project: Project | None) -> Generated:
     knowledge = _knowledge()
     rule = knowledge.rule(rule_id)
     chosen_settings = Settings.from_any(settings)

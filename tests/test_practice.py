@@ -285,3 +285,37 @@ def test_the_readme_practice_example_runs(capsys):
     exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "Error analysis:" in out and ("Right: " in out or "Not " in out)
+
+
+def test_a_new_rule_gets_situations_without_new_code():
+    from mlstrategy.inference.engine import Engine
+    from mlstrategy.knowledge.dsl import Recommend, Rule, all_of, ge, gt, lt, times
+
+    rule = Rule(id="practice_test.dev_far_above_train", section="Avoidable bias",
+                when=all_of(gt("dev_error", times("train_error", 2)), ge("dev_size", 1_000),
+                            lt("variance", 0.5)),
+                then=(Recommend("look_at_dev_examples"),), because="Dev error {dev_error} is over twice {train_error}.")
+    engine = Engine(RULES + (rule,))
+    firing = generate(rule.id, seed=3, engine=engine)
+    assert fired(advise(firing.facts, engine=engine), rule.id)
+    facts = firing.facts
+    assert facts["dev_error"] > 2 * facts["train_error"] and facts["dev_size"] >= 1_000
+    missing = generate(rule.id, seed=3, fires=False, engine=engine)
+    assert not fired(advise(missing.facts, engine=engine), rule.id)
+
+
+def test_every_input_can_be_drawn_and_is_valid():
+    from random import Random
+
+    from mlstrategy import Situation
+    from mlstrategy.cases import draw
+    from mlstrategy.knowledge.stories import PROJECTS
+
+    rng = Random(0)
+    for project in PROJECTS:
+        draft: dict[str, Any] = {"_hard": False}
+        for name in Situation.model_fields:
+            value = draw(name, rng, draft, project)
+            assert value is not None, name
+            draft[name] = value
+        Situation(**{k: v for k, v in draft.items() if not k.startswith("_")})
