@@ -19,7 +19,6 @@ True
 from __future__ import annotations
 
 import math
-import types
 import typing
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from pydantic import ValidationError
 
 from .advice import Advice
 from .consult import advise, default_engine
-from .facts import FACT_GROUPS, Situation, parse_fraction
+from .facts import FACT_GROUPS, Situation, parse_fraction, unwrap_annotation
 from .inference.compile import producers_of
 from .inference.engine import Engine
 from .inference.evaluate import holds, operand_value
@@ -294,19 +293,8 @@ def _annotation_kind(name: str) -> str:
     return _kind_of(Situation.model_fields[name].annotation)
 
 
-def _unwrap(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
-    """An annotation without Optional and Annotated, and the Annotated metadata."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
-    metadata: tuple[Any, ...] = ()
-    if typing.get_origin(annotation) is typing.Annotated:
-        annotation, *rest = typing.get_args(annotation)
-        metadata = tuple(rest)
-    return annotation, metadata
-
-
 def _kind_of(annotation: Any) -> str:
-    annotation, metadata = _unwrap(annotation)
+    annotation, metadata = unwrap_annotation(annotation)
     if typing.get_origin(annotation) is dict:
         return "dict"
     if typing.get_origin(annotation) is list:
@@ -332,7 +320,7 @@ def _by_type(name: str, rng: Random, project: Project, annotation: Any = None) -
     annotation = Situation.model_fields[name].annotation if annotation is None else annotation
     kind = _kind_of(annotation)
     if kind in ("dict", "list"):
-        inner = typing.get_args(_unwrap(annotation)[0])[-1]
+        inner = typing.get_args(unwrap_annotation(annotation)[0])[-1]
         if _kind_of(inner) in ("dict", "list", "other"):
             return None
         words = rng.sample(project.categories, 2)
@@ -431,7 +419,7 @@ def _choices(name: str) -> tuple[str, ...]:
 
 
 def _literals(annotation: Any) -> tuple[str, ...]:
-    annotation = _unwrap(annotation)[0]
+    annotation = unwrap_annotation(annotation)[0]
     if typing.get_origin(annotation) is not typing.Literal:
         return ()
     return tuple(arg for arg in typing.get_args(annotation) if isinstance(arg, str))

@@ -35,7 +35,7 @@ from .inference.evaluate import failures
 from .inference.explain import Explanation
 from .inference.formatting import field_title, format_value, percent
 from .knowledge.catalog import ACTIONS, DIAGNOSES
-from .knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value, Values
+from .knowledge.dsl import Ask, Diagnose, Recommend, Rule
 from .knowledge.sections import SECTIONS, section_order
 from .knowledge.stories import FACT_SENTENCES, FALLBACK_SENTENCE, NOTHING_YET, TOPIC_LEADS, Project
 
@@ -294,29 +294,31 @@ def _section_of(explanation: Explanation, fallback: str) -> str:
     return explanation.rules[0].section if explanation.rules else fallback
 
 
-def _primary(advice: Advice, rng: Random, section: str) -> Question | None:
+def _one_of(advice: Advice, question: str, prompt: str, kind: str, name: str, pool: Iterable[str], rng: Random,
+            section: str | None = None) -> Question:
+    """A question whose answer is one concluded diagnosis or action, against distractors from `pool` that were not;
+    graded in the section of the rule that concluded it (or `section`)."""
+    wrong = _distractors(advice, kind, pool, rng)
+    explanations = {name: _why(advice, name, kind)}
+    explanations.update({n: _why_not(advice, n, kind) for n in wrong})
+    graded = section or _section_of(advice.why(name, kind=kind), "")
+    return _question(question, prompt, [(kind, name)], [(kind, n) for n in wrong], explanations, graded, rng)
+
+
+def _primary(advice: Advice, rng: Random) -> Question | None:
     name = advice.primary_problem
     if name is None:
         return None
     caveats = {n for n, info in DIAGNOSES.items() if info.kind == "caveat"}
-    wrong = _distractors(advice, "diagnosis", [n for n in _producible("diagnosis") if n not in caveats], rng)
-    explanations = {name: _why(advice, name, "diagnosis")}
-    explanations.update({n: _why_not(advice, n, "diagnosis") for n in wrong})
-    return _question("primary", "What is the primary problem?", [("diagnosis", name)],
-                     [("diagnosis", n) for n in wrong], explanations,
-                     _section_of(advice.why(name, kind="diagnosis"), section), rng)
+    pool = [n for n in _producible("diagnosis") if n not in caveats]
+    return _one_of(advice, "primary", "What is the primary problem?", "diagnosis", name, pool, rng)
 
 
-def _first_action(advice: Advice, rng: Random, section: str) -> Question | None:
+def _first_action(advice: Advice, rng: Random) -> Question | None:
     if not advice.actions:
         return None
-    name = advice.actions[0].name
-    wrong = _distractors(advice, "action", _producible("action"), rng)
-    explanations = {name: _why(advice, name, "action")}
-    explanations.update({n: _why_not(advice, n, "action") for n in wrong})
-    return _question("first_action", "Which of these should the team do first?", [("action", name)],
-                     [("action", n) for n in wrong], explanations,
-                     _section_of(advice.why(name, kind="action"), section), rng)
+    return _one_of(advice, "first_action", "Which of these should the team do first?", "action",
+                   advice.actions[0].name, _producible("action"), rng)
 
 
 def _shows(advice: Advice, rule: Rule, rng: Random) -> Question | None:
@@ -325,11 +327,8 @@ def _shows(advice: Advice, rule: Rule, rng: Random) -> Question | None:
            and c.name != advice.primary_problem]
     if not own:
         return None
-    wrong = _distractors(advice, "diagnosis", _producible("diagnosis"), rng)
-    explanations = {own[0]: _why(advice, own[0], "diagnosis")}
-    explanations.update({n: _why_not(advice, n, "diagnosis") for n in wrong})
-    return _question("shows", "Which of these does the situation show?", [("diagnosis", own[0])],
-                     [("diagnosis", n) for n in wrong], explanations, rule.section, rng)
+    return _one_of(advice, "shows", "Which of these does the situation show?", "diagnosis", own[0],
+                   _producible("diagnosis"), rng, rule.section)
 
 
 def _recommend(advice: Advice, rule: Rule, rng: Random) -> Question | None:
@@ -338,11 +337,8 @@ def _recommend(advice: Advice, rule: Rule, rng: Random) -> Question | None:
     own = [c.action for c in rule.then if isinstance(c, Recommend) and c.action in planned[1:]]
     if not own:
         return None
-    wrong = _distractors(advice, "action", _producible("action"), rng)
-    explanations = {own[0]: _why(advice, own[0], "action")}
-    explanations.update({n: _why_not(advice, n, "action") for n in wrong})
-    return _question("recommend", "Which of these belongs in the plan?", [("action", own[0])],
-                     [("action", n) for n in wrong], explanations, rule.section, rng)
+    return _one_of(advice, "recommend", "Which of these belongs in the plan?", "action", own[0],
+                   _producible("action"), rng, rule.section)
 
 
 def _asked_by(name: str) -> list[Rule]:
@@ -405,8 +401,8 @@ def questions_for(advice: Advice, rule: Rule, rng: Random) -> tuple[Question, ..
     seen: set[frozenset[str]] = set()
     makers: list[Callable[[], Question | None]] = [
         lambda: _measure(advice, rule, rng), lambda: _shows(advice, rule, rng), lambda: _recommend(advice, rule, rng),
-        lambda: _candidate(advice, rng, rule.section), lambda: _primary(advice, rng, rule.section),
-        lambda: _first_action(advice, rng, rule.section),
+        lambda: _candidate(advice, rng, rule.section), lambda: _primary(advice, rng),
+        lambda: _first_action(advice, rng),
     ]
     for make in makers:
         question = make()
