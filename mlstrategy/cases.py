@@ -144,14 +144,14 @@ _GAPS = ((0.0, 1), (0.001, 1), (0.002, 1), (0.005, 2), (0.01, 3), (0.02, 3), (0.
 
 def _ladder(rng: Random, hard: bool) -> dict[str, float]:
     """Bayes <= train <= train-dev <= dev <= test, with gaps the course's examples use; hard ladders tie or pass humans."""
-    bayes = _pick(rng, (0.0, 1), (0.005, 2), (0.01, 3), (0.02, 1), (0.05, 1), (0.075, 1))
+    bayes = _pick(rng, (0.002, 1), (0.005, 2), (0.01, 3), (0.02, 1), (0.05, 1), (0.075, 1))  # people err a little
     gaps = [_pick(rng, *_GAPS) for _ in range(4)]
     if hard and rng.random() < 0.5:  # a near-tie between the two largest gaps
         order = sorted(range(4), key=lambda i: -gaps[i])
         gaps[order[1]] = round(gaps[order[0]] * rng.choice((0.5, 0.6, 0.7, 0.8)), 4)
     train = bayes + gaps[0]
     if hard and rng.random() < 0.3:  # past human level
-        train = max(0.0, bayes - rng.choice((0.001, 0.002, 0.005)))
+        train = bayes * rng.choice((0.5, 0.8, 1.0))
     ladder = {"bayes": bayes, "train_error": train, "train_dev_error": train + gaps[1]}
     ladder["dev_error"] = ladder["train_dev_error"] + gaps[2]
     ladder["test_error"] = ladder["dev_error"] + gaps[3]
