@@ -522,6 +522,7 @@ class Transcript:
     seed: int | None = None
     entries: list[tuple[Case, Question, Feedback]] = field(default_factory=list)
     stopped: bool = False
+    cases: Sequence[Case] = ()
 
     @property
     def right(self) -> int:
@@ -550,12 +551,21 @@ class Transcript:
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        cases_out: list[dict[str, Any]] = []
-        for case, question, feedback in self.entries:
-            if not cases_out or cases_out[-1]["number"] != case.number:
-                cases_out.append({**case.to_dict(), "questions": []})
-            cases_out[-1]["questions"].append({**question.to_dict(), "answer": feedback.reply,
-                                               "correct": feedback.correct, "explanation": feedback.text})
+        """Every case of the session with its questions; answered ones carry the answer, grade and explanation."""
+        graded = {(case.number, id(question)): feedback for case, question, feedback in self.entries}
+        cases_out = []
+        seen = {case.number: case for case, _, _ in self.entries}
+        for case in self.cases or list(seen.values()):
+            item = case.to_dict()
+            item["questions"] = []
+            for question in case.questions:
+                entry = question.to_dict()
+                feedback = graded.get((case.number, id(question)))
+                entry.update({"answered": feedback is not None, "answer": feedback.reply if feedback else None,
+                              "correct": bool(feedback and feedback.correct),
+                              "explanation": feedback.text if feedback else None})
+                item["questions"].append(entry)
+            cases_out.append(item)
         return {"seed": self.seed, "cases": cases_out, "stopped": self.stopped,
                 "score": {"right": self.right, "asked": len(self.entries),
                           "by_section": {s: {"right": r, "asked": a} for s, (r, a) in self.by_section().items()},
@@ -573,7 +583,7 @@ def play(session: Sequence[Case], *, ask: Callable[[str], str] = input, out: Cal
     `ask(prompt)` returns a reply: a letter (or the choice's number or name), 'skip' (graded wrong, explained),
     or 'quit'; EOFError (the end of a piped script) or Ctrl-C stops too. Returns the `Transcript`.
     """
-    transcript = Transcript(seed)
+    transcript = Transcript(seed, cases=tuple(session))
     out(f"Practice: {len(session)} case{'s' if len(session) != 1 else ''}. Answer with {COMMANDS}.")
     for case in session:
         features = f" ({', '.join(case.hard_features)})" if case.hard_features else ""

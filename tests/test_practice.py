@@ -319,3 +319,22 @@ def test_every_input_can_be_drawn_and_is_valid():
             assert value is not None, name
             draft[name] = value
         Situation(**{k: v for k, v in draft.items() if not k.startswith("_")})
+
+
+def test_a_json_transcript_lists_unanswered_questions_too(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["practice", "--seed", "9", "--count", "2", "--format", "json"]) == 0
+    transcript = json.loads(capsys.readouterr().out)
+    assert transcript["stopped"] and transcript["score"]["asked"] == 0 and len(transcript["cases"]) == 2
+    assert all(not q["answered"] and q["answer"] is None for c in transcript["cases"] for q in c["questions"])
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rule=st.sampled_from(RULES), seed=st.integers(0, 10_000))
+def test_any_case_answers_as_advise_does(rule, seed):
+    case = make_case(rule.id, seed)
+    if case is None:  # no question can be asked about this situation (rare): nothing to grade
+        return
+    for question in case.questions:
+        assert question.accepted == _accepted_from_fresh_advice(question, dict(case.facts))
+        assert not {c.name for c in question.choices if c.kind != "candidate"} - set(question.explanations)
