@@ -13,6 +13,8 @@ import difflib
 import json
 import math
 import sys
+import types
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal, Mapping
 
@@ -46,6 +48,7 @@ __all__ = [
     "load_mapping",
     "suggest",
     "FACT_GROUPS",
+    "unwrap_annotation",
 ]
 
 
@@ -107,6 +110,17 @@ def parse_text_value(raw: str) -> Any:
     except yaml.YAMLError:
         return raw
     return parsed if isinstance(parsed, (dict, list, bool)) else raw
+
+
+def unwrap_annotation(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
+    """A field's annotation without Optional and Annotated, and the Annotated metadata (e.g. the fraction parser)."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
+    metadata: tuple[Any, ...] = ()
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation, *rest = typing.get_args(annotation)
+        metadata = tuple(rest)
+    return annotation, metadata
 
 
 def _to_float(value: Any) -> float:
