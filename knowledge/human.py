@@ -48,7 +48,8 @@ RULES: tuple[Rule, ...] = (
         id="human.ask_human_error",
         section="Why human-level performance?",
         title="Ask for a human-level error",
-        when=all_of(absent("bayes_error"), absent("human_error"), absent("human_errors"), known("train_error")),
+        # with no training error at all there is no avoidable bias to estimate
+        when=all_of(absent("bayes_error"), absent("human_error"), absent("human_errors"), gt("train_error", 0)),
         then=(Ask("human_error",
                   "A human-level error (the proxy for Bayes error) turns the training error into an avoidable-bias "
                   "estimate, which decides between working on bias and working on variance.", rank=5),),

@@ -10,7 +10,7 @@ import math
 from statistics import NormalDist
 from typing import Any, Callable, Mapping
 
-from .dsl import Ask, Diagnose, Recommend, Rule, Value, absent, all_of, any_of, diagnosed, known, le
+from .dsl import Ask, Diagnose, Recommend, Rule, Value, absent, all_of, any_of, diagnosed, eq, known, le
 from .metrics import candidate_metrics, feasible_candidates, metric_direction, optimizing_metric
 
 __all__ = ["RULES", "wilson", "newcombe", "MEASURED"]
@@ -124,6 +124,27 @@ def _not_significant_rule(gap: str) -> Rule:
     )
 
 
+SMALL_DEV_SET = 100
+"""A small but common dev set: asking for the dev set size pays when a gap could be noise on this many examples."""
+
+
+def _dev_gap_could_be_noise(facts: Mapping[str, Any]) -> bool | None:
+    """True when some gap worth acting on, measured against the dev error, would be within the noise of a dev set of
+    SMALL_DEV_SET examples (the other end taken as exact): then the dev set size can change the advice."""
+    pairs = (("variance", "dev_error", "train_error"), ("data_mismatch", "dev_error", "train_dev_error"),
+             ("dev_set_overfitting", "test_error", "dev_error"))
+    for gap, high, low in pairs:
+        if gap == "variance" and facts.get("train_dev_error") is not None:
+            continue
+        if None in (facts.get(gap), facts.get(high), facts.get(low)) or facts[gap] < facts["setting:min_gap"]:
+            continue
+        n_high = SMALL_DEV_SET if high == "dev_error" else None
+        n_low = SMALL_DEV_SET if low == "dev_error" else None
+        if newcombe(facts[high], n_high, facts[low], n_low, facts["setting:confidence"])[0] <= 0:
+            return True
+    return None
+
+
 def _margin_low(facts: Mapping[str, Any]) -> float | None:
     """The low end of the interval for best minus runner-up (both meeting every bound) on the optimizing metric,
     when it is a rate."""
@@ -182,10 +203,22 @@ RULES: tuple[Rule, ...] = (
                  "differences between ideas you care about."),
     ),
     Rule(
+        id="significance.dev_gap_could_be_noise",
+        section="Size of the dev and test sets",
+        title="Could a dev-side gap be noise?",
+        when=absent("dev_size"),
+        then=(Value("dev_gap_could_be_noise", _dev_gap_could_be_noise,
+                    ("variance", "data_mismatch", "dev_set_overfitting", "dev_error", "test_error", "train_error",
+                     "train_dev_error")),),
+        because=(f"A gap measured on the dev set could be within the noise of a small dev set ({SMALL_DEV_SET:,} "
+                 "examples): whether it is depends on the dev set size."),
+    ),
+    Rule(
         id="significance.ask_dev_size",
         section="Size of the dev and test sets",
         title="Ask for the dev set size",
-        when=all_of(known("largest_gap"), absent("dev_size")),
+        # only a gap worth acting on, measured on a dev set, can turn out to be noise
+        when=all_of(absent("dev_size"), eq("dev_gap_could_be_noise", True)),
         then=(Ask("dev_size", "Set sizes (dev_size, and train_size, train_dev_size, test_size) allow a significance "
                               "check: is each gap bigger than the noise of the sets it was measured on?", rank=40),),
         because="Gaps are known ({largest_gap} the largest) but not the set sizes they were measured on.",
