@@ -60,6 +60,8 @@ def test_why_and_why_not(capsys):
     code, out, _ = run(capsys, "why", "bigger_model", *FLAGS)
     assert code == 0 and "Training error 8% - Bayes proxy 1% = avoidable bias 7%" in out
     code, out, _ = run(capsys, "why-not", "more_data", *FLAGS)
+    assert code == 0 and out.count("\n") == 1 and "nearest rule [variance.actions]" in out
+    code, out, _ = run(capsys, "why-not", "more_data", "--all", *FLAGS)
     assert code == 0 and "variance.worth_acting_on" in out
     code, _, err = run(capsys, "why", "more_data", *FLAGS)
     assert code == 2 and "mlstrategy why-not more_data" in err
@@ -140,7 +142,7 @@ def test_many_situations_as_json_lines(capsys, tmp_path):
 def test_html_report_and_plot_files(capsys, tmp_path):
     report, ladder, graph = tmp_path / "r.html", tmp_path / "ladder.png", tmp_path / "graph.svg"
     assert run(capsys, "advise", *FLAGS, "--format", "html", "-o", str(report))[0] == 0
-    assert report.read_text().count("<svg") == 2
+    assert report.read_text().count("<svg") == 3
     assert run(capsys, "plot", *FLAGS, "-o", str(ladder))[0] == 0
     assert ladder.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert run(capsys, "plot", *FLAGS, "--what", "graph", "-o", str(graph))[0] == 0
