@@ -287,7 +287,7 @@ def _node_label(data: dict[str, Any]) -> str:
     name = str(data.get("name", ""))
     if kind == "rule":
         text = str(data.get("rule", name))
-    elif kind == "action":
+    elif kind == "action" or data.get("summary"):  # a summary node ('ceiling: 1,292 more') is its name
         text = name
     elif kind == "diagnosis":
         value = data.get("value")
@@ -444,9 +444,9 @@ def graph_svg(advice: "Advice", graph: nx.DiGraph | None = None, rankdir: str = 
 
 def graph_svg_note(advice: "Advice", graph: nx.DiGraph | None = None, rankdir: str = "LR") -> tuple[str, str]:
     """(the SVG of `graph_svg`, why it was not drawn by Graphviz: '' when it was)."""
-    from .render import graph_dot
+    from .render import graph_dot, summarised_graph
 
-    graph = advice.graph if graph is None else graph
+    graph = summarised_graph(advice.graph if graph is None else graph)
     rendered, reason = _dot(graph_dot(graph, rankdir), "svg")
     if rendered is not None:  # Graphviz titles an unnamed graph '%3': name it
         svg = _svg_element(rendered.decode("utf-8", errors="replace"))
@@ -457,7 +457,7 @@ def graph_svg_note(advice: "Advice", graph: nx.DiGraph | None = None, rankdir: s
 
 def save_graph(advice: "Advice", path: str | Path) -> Path:
     """Write the explanation graph to `path` as SVG, PNG or PDF, by its suffix."""
-    from .render import graph_dot
+    from .render import graph_dot, summarised_graph
 
     path = Path(path)
     _check_suffix(path, GRAPH_FORMATS, "the explanation graph")
@@ -466,12 +466,13 @@ def save_graph(advice: "Advice", path: str | Path) -> Path:
         svg = graph_svg(advice)
         path.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + svg + "\n", encoding="utf-8")
         return path
-    rendered, reason = _dot(graph_dot(advice.graph), suffix[1:])
+    graph = summarised_graph(advice.graph)
+    rendered, reason = _dot(graph_dot(graph), suffix[1:])
     if rendered is not None:
         path.write_bytes(rendered)
     else:
         _fallback(reason)
-        figure = graph_figure(advice)
+        figure = graph_figure(advice, graph)
         with _reproducible():
             figure.savefig(path, metadata=_metadata(path))
     return path

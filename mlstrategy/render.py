@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .inference.formatting import field_title, format_value
 from .sanitize import clean, one_line
-from .summary import LIST_LIMIT, brief, key_value_names, value_rows
+from .summary import LIST_LIMIT, brief, key_value_names, shorten, value_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .choice import ModelChoice
 
 __all__ = ["text", "markdown", "rich_renderable", "graph_dot", "graph_mermaid", "plan_reasons", "choice_table",
-           "split_values", "STEP_TITLES", "MAX_LABEL"]
+           "split_values", "summarised_graph", "md", "md_code", "dot_string", "mermaid_string", "STEP_TITLES", "MAX_LABEL"]
 
 STEP_TITLES = {"do first": "Do first", "then": "Then", "also possible": "Also possible"}
 MAX_LABEL = 200
@@ -58,10 +58,11 @@ def _why_not_line(answer: Any) -> str:
     return f"[{check.rule}] failed on " + "; ".join(str(f) for f in check.failures)
 
 
-def plan_reasons(advice: "Advice") -> tuple[dict[str, list[tuple["Reason", bool]]], dict[str, list[tuple["Reason", bool]]]]:
+def plan_reasons(advice: "Advice", plan_first: bool = False) -> tuple[dict[str, list[tuple["Reason", bool]]],
+                                                                     dict[str, list[tuple["Reason", bool]]]]:
     """The reasons of each diagnosis and of each action (by name), each flagged True where it is quoted in full
-    (the first time a rule is met, diagnoses first) and False where it is only referred to: a rule that
-    recommends five actions is quoted once, not five times."""
+    (the first time a rule is met, in the order the page shows them: diagnoses first, or the plan first) and
+    False where it is only referred to: a rule that recommends five actions is quoted once, not five times."""
     quoted: set[str] = set()
 
     def flag(reasons: tuple["Reason", ...]) -> list[tuple["Reason", bool]]:
@@ -69,6 +70,9 @@ def plan_reasons(advice: "Advice") -> tuple[dict[str, list[tuple["Reason", bool]
         quoted.update(reason.rule for reason in reasons)
         return out
 
+    if plan_first:
+        actions = {a.name: flag(a.reasons) for a in advice.actions}
+        return {d.name: flag(d.reasons) for d in advice.diagnoses}, actions
     diagnoses = {d.name: flag(d.reasons) for d in advice.diagnoses}
     return diagnoses, {a.name: flag(a.reasons) for a in advice.actions}
 
@@ -135,7 +139,7 @@ def text(advice: "Advice") -> str:
     for index, diagnosis in enumerate(advice.diagnoses, 1):
         lines.append(f"  {index}. {_diagnosis_line(diagnosis)}")
         for reason, full in by_diagnosis[diagnosis.name]:
-            lines.append(f"     because {reason}" if full else f"     because [{reason.rule}] (see above)")
+            lines.append(f"     because {shorten(str(reason))}" if full else f"     because [{reason.rule}] (see above)")
     lines.append("")
     lines.append("Plan")
     if not advice.actions:
@@ -149,7 +153,7 @@ def text(advice: "Advice") -> str:
             params = f" [{_params(action.params)}]" if action.params else ""
             lines.append(f"  {index}. {action.name}: {action.title}{params}{target}")
             for reason, full in by_action[action.name]:
-                lines.append(f"     because {reason}" if full else f"     because [{reason.rule}] (see above)")
+                lines.append(f"     because {shorten(str(reason))}" if full else f"     because [{reason.rule}] (see above)")
     if advice.not_advised:
         lines.append("")
         lines.append("Considered, not advised")
@@ -203,7 +207,7 @@ def markdown(advice: "Advice") -> str:
     by_diagnosis, by_action = plan_reasons(advice)
 
     def because(items: list[tuple[Any, bool]]) -> list[str]:
-        return [f"   - _{md(r.rule)}_: {md(r.text)}" if full else f"   - _{md(r.rule)}_ (see above)" for r, full in items]
+        return [f"   - _{md(r.rule)}_: {md(shorten(r.text))}" if full else f"   - _{md(r.rule)}_ (see above)" for r, full in items]
 
     out.append("")
     out.append("### Diagnoses")
@@ -275,7 +279,7 @@ def rich_renderable(advice: "Advice") -> Any:
     by_diagnosis, by_action = plan_reasons(advice)
 
     def because(items: list[tuple[Any, bool]]) -> Text:
-        return t("\n".join(str(r) if full else f"[{r.rule}] (see above)" for r, full in items))
+        return t("\n".join(shorten(str(r)) if full else f"[{r.rule}] (see above)" for r, full in items))
 
     diagnoses = Table(title="Diagnoses", show_lines=True, expand=True)
     for column in ("#", "diagnosis", "size", "kind", "because"):
@@ -321,6 +325,8 @@ def _label(data: dict[str, Any]) -> str:
         value = data.get("value")
         size = f" {format_value(data['name'], value)}" if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
         label = f"diagnosis {data['name']}{size}"
+    elif data.get("summary"):
+        label = str(data["name"])
     else:
         label = f"{data['name']} = {brief(data['name'], data.get('value'))}"
     label = one_line(label)
@@ -357,6 +363,30 @@ def graph_dot(graph: nx.DiGraph, rankdir: str = "LR") -> str:
     dot = nx.nx_pydot.to_pydot(drawn)
     dot.set_rankdir(rankdir)
     return dot.to_string()
+
+
+def summarised_graph(graph: nx.DiGraph, limit: int = 2 * LIST_LIMIT) -> nx.DiGraph:
+    """The graph for a picture: a family of more than `limit` values (`ceiling:<category>` over 1,300
+    categories) keeps its first `limit` members and one node 'N more'; the exports (DOT, Mermaid, JSON) stay
+    complete, only pictures are summarised."""
+    families: dict[str, list[Any]] = {}
+    for node, data in graph.nodes(data=True):
+        name = str(data.get("name", ""))
+        if data.get("kind") == "value" and ":" in name:
+            families.setdefault(name.split(":", 1)[0], []).append(node)
+    large = {family: nodes for family, nodes in families.items() if len(nodes) > limit}
+    if not large:
+        return graph
+    out = graph.copy()
+    for family, nodes in large.items():
+        hidden = sorted(nodes, key=lambda n: (graph.nodes[n].get("value") is None, str(graph.nodes[n].get("value")), n))[limit:]
+        more = f"value:{family}:more"
+        out.add_node(more, kind="value", name=f"{family}: {len(hidden):,} more", value=None, summary=True)
+        for node in hidden:
+            out.add_edges_from((p, more) for p in graph.predecessors(node))
+            out.add_edges_from((more, q) for q in graph.successors(node))
+            out.remove_node(node)
+    return out
 
 
 def mermaid_string(text: str) -> str:

@@ -19,7 +19,7 @@ from ._version import __version__
 from .inference.formatting import field_title, format_value
 from .render import STEP_TITLES, choice_table, plan_reasons, split_values
 from .sanitize import clean
-from .summary import LIST_LIMIT, brief
+from .summary import LIST_LIMIT, brief, shorten
 
 if TYPE_CHECKING:  # pragma: no cover
     from .advice import Advice
@@ -116,7 +116,7 @@ def _why(advice: "Advice", name: str, kind: str) -> str:
         text = str(advice.why(name, kind=kind))
     except (KeyError, ValueError):  # nothing to explain (should not happen for a concluded item)
         return ""
-    return f"<details><summary>Why?</summary><pre>{_e(text)}</pre></details>"
+    return f"<details><summary>Why?</summary><pre>{_e(shorten(text))}</pre></details>"
 
 
 def _primary(advice: "Advice") -> str:
@@ -133,7 +133,7 @@ def _primary(advice: "Advice") -> str:
 
 def _reasons(items: list[tuple[Any, bool]]) -> str:
     return "".join(
-        f'<p class="reason">Because <code>{_e(r.rule)}</code>: {_e(r.text)}</p>' if full
+        f'<p class="reason">Because <code>{_e(r.rule)}</code>: {_e(shorten(r.text))}</p>' if full
         else f'<p class="reason">Because <code>{_e(r.rule)}</code> (see above)</p>'
         for r, full in items
     )
@@ -303,7 +303,7 @@ def _graph_section(chain: str, graph: str, note: str) -> list[str]:
 def fragment(advice: "Advice") -> str:
     """The report as one `<div>` with its own scoped styles: what notebooks show, and the page's body."""
     ladder, chain, graph, note = _figures(advice)
-    by_diagnosis, by_action = plan_reasons(advice)
+    by_diagnosis, by_action = plan_reasons(advice, plan_first=True)  # the page shows the plan first
     parts = [
         '<div class="mls-report">',
         f"<style>{CSS}</style>",

@@ -19,7 +19,7 @@ from .knowledge.gaps import GAPS
 if TYPE_CHECKING:  # pragma: no cover
     from .advice import Action, Advice
 
-__all__ = ["headline", "summary_line", "summary_table", "ValueRow", "value_rows", "key_value_names", "brief",
+__all__ = ["shorten", "headline", "summary_line", "summary_table", "ValueRow", "value_rows", "key_value_names", "brief",
            "LIST_LIMIT", "INTERVAL_PREFIXES"]
 
 LIST_LIMIT = 8
@@ -214,3 +214,18 @@ def brief(name: str, value: Any, limit: int = LIST_LIMIT) -> str:
     if isinstance(value, (list, tuple)) and value and all(isinstance(item, str) for item in value) and len(value) > limit:
         return ", ".join(value[:limit]) + f" and {len(value) - limit:,} more"
     return format_value(name, value)
+
+
+def shorten(text: str, limit: int = LIST_LIMIT) -> str:
+    """Prose that lists many items ('a 50% of errors; b 49%; ...' over 1,300 categories) cut to its first
+    `limit` items and 'N more', on each line; short text is returned unchanged."""
+    if len(text) <= 100 * limit:
+        return text
+    out = []
+    for line in text.split("\n"):
+        for separator in ("; ", ", "):
+            parts = line.split(separator)
+            if len(parts) > 2 * limit:
+                line = separator.join(parts[:limit]) + f"{separator}... and {len(parts) - limit:,} more"
+        out.append(line)
+    return "\n".join(out)
