@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 from mlstrategy.knowledge.catalog import ACTIONS, DIAGNOSES
+from mlstrategy.sanitize import clean  # user text in a why tree reaches terminals too
 
 from .compile import CompiledKnowledge, producers_of
 from .engine import Trace
@@ -110,7 +111,7 @@ class _Printable:
         raise NotImplementedError
 
     def __str__(self) -> str:
-        return "\n".join(self.lines())
+        return clean("\n".join(self.lines()))
 
 
 @dataclass(frozen=True)
@@ -228,17 +229,17 @@ class WhyNot(_Printable):
     def __str__(self) -> str:
         """One line: the nearest rule and the conditions that failed; `full()` has every rule, nested."""
         if self.concluded or not self.checks:
-            return "\n".join(self.lines())
+            return clean("\n".join(self.lines()))
         nearest = self.checks[0]
         failed = "; ".join(str(f) for f in nearest.failures) or "no condition failed"
         others = len(self.checks) - 1
         more = f" ({others} other rule{'s' if others > 1 else ''} could conclude it: --all lists them)" if others else ""
-        return f"{self.kind} {self.name} was not concluded: nearest rule [{nearest.rule}] failed on {failed}.{more}"
+        return clean(f"{self.kind} {self.name} was not concluded: nearest rule [{nearest.rule}] failed on {failed}.{more}")
 
     def full(self) -> str:
         """Every rule that could conclude the name, nearest first, with each failed condition and, for a derived
         fact that is missing, why that was not concluded either."""
-        return "\n".join(self.lines())
+        return clean("\n".join(self.lines()))
 
     def lines(self, depth: int = 0) -> list[str]:
         pad = "  " * depth
