@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from .inference.formatting import field_title, format_value
 from .knowledge.catalog import DIAGNOSES
 from .knowledge.gaps import GAPS
+from .sanitize import one_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from .advice import Action, Advice
@@ -110,7 +111,8 @@ def summary_table(results: Iterable[Any], labels: Iterable[str] | None = None) -
     width = max((len(name) for name in names), default=1)
     lines = [f"{'#'.ljust(width)}  advice"]
     for name, result in zip(names, results):
-        line = result.summary_line() if hasattr(result, "summary_line") else f"error: {getattr(result, 'message', result)}"
+        line = result.summary_line() if hasattr(result, "summary_line") else \
+            f"error: {one_line(str(getattr(result, 'message', result)))[:200]}"
         lines.append(f"{name.ljust(width)}  {line}")
     return "\n".join(lines)
 

@@ -279,3 +279,14 @@ def test_any_category_name_keeps_every_rendering_whole(name):
     mermaid = advice.to_mermaid()
     assert all(line.count('"') in (0, 2) for line in mermaid.splitlines())  # one quoted label per node line
     assert not any(line.lstrip().startswith("%%") for line in mermaid.splitlines())
+
+
+def test_a_sweep_reads_as_one_line_per_advice():
+    from mlstrategy.summary import summary_table
+
+    results = mls.advise_many([BIAS, {**BIAS, "metric_matches_users": False}, LATENCY, {"human_error": 2}])
+    assert results[0].summary_line() == "avoidable_bias 7% | do first: bigger_model, train_longer"
+    assert results[2].summary_line() == "no problem | choose B"
+    table = summary_table(results, ["base", "metric", "models", "bad"]).splitlines()
+    assert len(table) == 5 and table[2].startswith("metric  metric_mismatch | do first: change_metric")
+    assert table[4].startswith("bad     error: ")
