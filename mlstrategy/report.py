@@ -250,13 +250,34 @@ def chain_graph(advice: "Advice") -> Any:
     targets += [f"action:{a.name}" for a in advice.actions if a.step == "do first"]
     if advice.choice is not None:
         targets.append("value:selected_candidate")
-    nodes = set()
+    nodes: set[str] = set()
     for target in targets:
         if target in graph:
-            nodes |= {target} | nx.ancestors(graph, target)
+            nodes |= _chain(graph, target)
     if not nodes or len(nodes) == len(graph):
         return None
     return graph.subgraph(nodes).copy()
+
+
+def _chain(graph: Any, target: str) -> set[str]:
+    """`target` and what it rests on, as `why` shows it: a summary of many facts (the largest gap) that the
+    chain reads is one node, its own derivation left to the full graph."""
+    from .inference.explain import SUMMARY_READS
+
+    seen, stack = {target}, [target]
+    while stack:  # fact nodes only: each adds the rules that concluded it and what those rules read
+        node = stack.pop()
+        rules = list(graph.predecessors(node))
+        if node != target and graph.nodes[node].get("kind") == "value" and any(
+                len(list(graph.predecessors(rule))) > SUMMARY_READS for rule in rules):
+            continue
+        for rule in rules:
+            seen.add(rule)
+            for premise in graph.predecessors(rule):
+                if premise not in seen:
+                    seen.add(premise)
+                    stack.append(premise)
+    return seen
 
 
 def _figures(advice: "Advice") -> tuple[str, str, str, str]:

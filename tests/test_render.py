@@ -290,3 +290,43 @@ def test_a_sweep_reads_as_one_line_per_advice():
     table = summary_table(results, ["base", "metric", "models", "bad"]).splitlines()
     assert len(table) == 5 and table[2].startswith("metric  metric_mismatch | do first: change_metric")
     assert table[4].startswith("bad     error: ")
+
+
+def test_in_a_real_browser_the_plan_is_grouped_the_winner_marked_and_the_chain_fits_the_page(tmp_path):
+    pytest.importorskip("matplotlib")
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("Chromium (apt-get install chromium)")
+    from mlstrategy.cli import demo_situation
+
+    advice = mls.advise(demo_situation(), **LATENCY)
+    page = advice.to_html()
+    # The page allows no scripts (its CSP); a copy without the CSP measures what the browser laid out.
+    probe = """<script>
+    const chain = document.querySelector("figure.graph.chain svg"), box = chain.parentElement;
+    const out = {chain: chain.getBoundingClientRect().width, figure: box.clientWidth,
+                 page: document.documentElement.scrollWidth, window: window.innerWidth,
+                 steps: [...document.querySelectorAll("section.step h3")].map(h => h.textContent),
+                 chosen: [...document.querySelectorAll("table.candidates tr.chosen th")].map(t => t.textContent),
+                 fails: [...document.querySelectorAll("table.candidates td.fail")].length,
+                 fullGraphOpen: document.querySelector("details.full-graph").open};
+    document.body.insertAdjacentHTML("beforeend", "<pre id='probe'>" + JSON.stringify(out) + "</pre>");
+    </script>"""
+    measured = tmp_path / "measured.html"
+    measured.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
+                        .replace("</body>", probe + "</body>"), encoding="utf-8")
+    done = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                           f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,2000",
+                           "--dump-dom", measured.as_uri()], capture_output=True, text=True, timeout=120, check=False)
+    found = re.search(r"<pre id=\"probe\">(.*?)</pre>", done.stdout, re.S)
+    assert found is not None, done.stderr[-1000:]
+    from html import unescape
+
+    dom = json.loads(unescape(found.group(1)))
+    from mlstrategy.render import STEP_TITLES
+
+    assert dom["steps"] == [STEP_TITLES[step] for step in advice.steps()] and dom["steps"][0] == "Do first"
+    assert dom["chosen"] == ["B"] and dom["fails"] >= 1
+    assert 0 < dom["chain"] <= dom["figure"] + 1  # the primary problem's chain at page width
+    assert dom["page"] <= dom["window"]  # and nothing makes the page scroll sideways
+    assert dom["fullGraphOpen"] is False  # the full graph waits behind its toggle
