@@ -237,12 +237,20 @@ def test_graph_labels_stay_under_graphviz_limits_with_many_categories():
 
 
 def mermaid_js(cache: pytest.Cache) -> str | None:
-    """mermaid.min.js from npm, installed once into pytest's cache (None where npm or the network is missing)."""
+    """mermaid.min.js: $MLSTRATEGY_MERMAID_JS, else npm's package installed once into pytest's cache (None where
+    npm or the network is missing: the test then skips)."""
+    import os
+
+    if os.environ.get("MLSTRATEGY_MERMAID_JS"):
+        return os.environ["MLSTRATEGY_MERMAID_JS"]
     folder = cache.mkdir("mermaid")
     script = folder / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
     if not script.exists() and shutil.which("npm"):
-        subprocess.run(["npm", "install", "--prefix", str(folder), "--no-audit", "--no-fund", "mermaid@11"],
-                       capture_output=True, timeout=300, check=False)
+        try:
+            subprocess.run(["npm", "install", "--prefix", str(folder), "--no-audit", "--no-fund", "--fetch-retries=0",
+                            "mermaid@11"], capture_output=True, timeout=180, check=False)
+        except subprocess.TimeoutExpired:
+            return None
     return str(script) if script.exists() else None
 
 
