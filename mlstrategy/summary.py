@@ -183,18 +183,32 @@ def value_rows(advice: "Advice", names: Iterable[str] | None = None) -> list[Val
 
 def key_value_names(advice: "Advice") -> set[str]:
     """The values the headline and the first steps rest on (the rest stays in details and JSON): the gaps,
-    the Bayes proxy, the chosen model, and every value the primary problem's or first steps' rules read."""
+    the Bayes proxy, the chosen model, and every value the primary problem's or first steps' rules read.
+
+    Walked over the firings (what each rule read and concluded), not the graph: a text report never needs
+    networkx."""
     names = {name for name in (*GAPS, "bayes_proxy", "selected_candidate", "optimizing_metric") if name in advice.values}
-    graph = advice.graph
+    producers: dict[str, list[Any]] = {}
+    for firing in advice.trace.firings:
+        for item in firing.concluded:
+            if item.kind in ("value", "diagnosis", "action"):
+                producers.setdefault(item.field, []).append(firing)
+    value_fields = {item.field: item.name for firing in advice.trace.firings for item in firing.concluded
+                    if item.kind == "value"}
     targets = [f"diagnosis:{advice.primary_problem}"] if advice.primary_problem else []
     if advice.undetermined is not None:
         targets.append(f"diagnosis:{advice.undetermined.name}")
     targets += [f"action:{a.name}" for a in advice.actions if a.step == "do first"]
-    import networkx as nx
-
-    for target in targets:
-        if target in graph:
-            names |= {graph.nodes[n]["name"] for n in nx.ancestors(graph, target) if graph.nodes[n].get("kind") == "value"}
+    seen: set[str] = set()
+    stack = [t for t in targets if t in producers]
+    while stack:
+        current = stack.pop()
+        for firing in producers.get(current, ()):
+            for read in firing.read_names:
+                if read not in seen:
+                    seen.add(read)
+                    stack.append(read)
+    names |= {value_fields[f] for f in seen if f in value_fields}
     return {name.partition(":")[2] if name.partition(":")[0] in INTERVAL_PREFIXES else name for name in names}
 
 

@@ -338,3 +338,12 @@ def test_in_a_real_browser_the_plan_is_grouped_the_winner_marked_and_the_chain_f
     assert 0 < dom["chain"] <= dom["figure"] + 1  # the primary problem's chain at page width
     assert dom["page"] <= dom["window"]  # and nothing makes the page scroll sideways
     assert dom["fullGraphOpen"] is False  # the full graph waits behind its toggle
+
+
+def test_the_text_report_never_loads_networkx():
+    import sys
+
+    code = ("import sys, mlstrategy as m; a = m.advise(human_error=0.01, train_error=0.08, dev_error=0.1, dev_size=900,"
+            " train_size=900); str(a); a.to_markdown(); a.headline; a.summary_line(); print('networkx' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "False"
