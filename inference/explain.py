@@ -25,8 +25,9 @@ from .plan import rationale
 __all__ = ["build_graph", "node_id", "Explanation", "explain", "WhyNot", "why_not", "UnknownName", "find_node"]
 
 _CONCLUSION_KINDS = ("value", "diagnosis", "action")
-SUMMARY_READS = 3
-"""A value whose rule read more facts than this is a summary (see `Explanation.is_summary`)."""
+SUMMARY_READS = 2
+"""A value whose rule read more derived facts than this is a summary (see `Explanation.is_summary`): the
+largest gap reads every gap; an interval, which reads error levels and set sizes, is not one."""
 
 
 class UnknownName(KeyError):
@@ -133,7 +134,7 @@ class Explanation(_Printable):
             return [head if self.kind == "input" else head + " (explained above)"]
         if depth and self.is_summary:  # the chain of the asked item only: a summary of many facts is one line
             count = sum(len(step.premises) for step in self.rules)
-            return [f"{head} (from {count} facts; why({self.name!r}) shows them)"]
+            return [f"{head} (from {count} facts; why({self.name!r}) shows them)"]  # see is_summary
         out = [head]
         for step in self.rules:
             out.append(f"{pad}  because [{step.rule}] {step.because}")
@@ -143,9 +144,10 @@ class Explanation(_Printable):
 
     @property
     def is_summary(self) -> bool:
-        """A value concluded from more than SUMMARY_READS facts (the largest gap, the chosen model): inside
+        """A value concluded from more than SUMMARY_READS derived facts (the largest gap, from every gap): inside
         another item's chain it is context, shown as one line rather than its whole derivation."""
-        return self.kind == "value" and any(len(step.premises) > SUMMARY_READS for step in self.rules)
+        return self.kind == "value" and any(
+            sum(1 for premise in step.premises if premise.kind != "input") > SUMMARY_READS for step in self.rules)
 
     def inputs(self) -> set[str]:
         """The input facts this explanation rests on."""

@@ -24,7 +24,7 @@ from .facts import Situation, suggest
 from .inference.compile import CompiledKnowledge
 from .inference.engine import Firing, Trace
 from .inference.explain import Explanation, UnknownName, WhyNot, build_graph, explain, find_node, known_names, why_not
-from .inference.plan import NOT_PRIMARY, STEPS, order_actions, rank_diagnoses, rank_questions, rationale
+from .inference.plan import STEPS, order_actions, rank_diagnoses, rank_questions, rationale
 from .knowledge.catalog import ACTIONS, DIAGNOSES
 from .settings import Settings
 
@@ -167,9 +167,17 @@ class Advice:
     # ------------------------------------------------------------ contents
     @property
     def primary_problem(self) -> str | None:
-        """The first diagnosis that is not a caveat: target problems before gap problems, larger gaps first."""
-        qualifiers = {name for name, info in DIAGNOSES.items() if info.kind in NOT_PRIMARY}
-        return next((item.name for item in self._ranked if item.name not in qualifiers), None)
+        """The first diagnosis that is not a caveat: target problems before gap problems, larger gaps first.
+
+        None when nothing needs fixing, and when the facts cannot tell which problem it is (an undetermined
+        diagnosis ranks first: `advice.undetermined` names the candidates and what settles them)."""
+        for item in self._ranked:
+            kind = DIAGNOSES[item.name].kind if item.name in DIAGNOSES else "problem"
+            if kind in ("target", "problem"):
+                return item.name
+            if kind == "undetermined":
+                return None
+        return None
 
     @property
     def undetermined(self) -> Diagnosis | None:
@@ -235,9 +243,19 @@ class Advice:
             description=info.description if info else "",
             severity=severity if isinstance(severity, (int, float)) and not isinstance(severity, bool) else None,
             reasons=self._reasons(firings),
-            between=tuple(getattr(info, "between", ()) or ()),
-            settled_by=tuple(getattr(info, "settled_by", ()) or ()),
+            between=self._undetermined_field(info, "between", "undetermined_between"),
+            settled_by=self._undetermined_field(info, "settled_by", "settled_by"),
         )
+
+    def _undetermined_field(self, info: Any, attribute: str, value: str) -> tuple[str, ...]:
+        """An undetermined diagnosis's candidates or settling facts: what this situation concluded (the
+        `undetermined_between` and `settled_by` values), else what the catalogue declares."""
+        if info is None or info.kind != "undetermined":
+            return tuple(getattr(info, attribute, ()) or ())
+        found = self.values.get(value)
+        if isinstance(found, (list, tuple)) and found:
+            return tuple(str(item) for item in found)
+        return tuple(getattr(info, attribute, ()) or ())
 
     @cached_property
     def not_advised(self) -> list[WhyNot]:

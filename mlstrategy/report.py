@@ -269,7 +269,8 @@ def _chain(graph: Any, target: str) -> set[str]:
         node = stack.pop()
         rules = list(graph.predecessors(node))
         if node != target and graph.nodes[node].get("kind") == "value" and any(
-                len(list(graph.predecessors(rule))) > SUMMARY_READS for rule in rules):
+                sum(1 for p in graph.predecessors(rule) if graph.nodes[p].get("kind") != "input") > SUMMARY_READS
+                for rule in rules):  # a summary (the largest gap), as in why: see Explanation.is_summary
             continue
         for rule in rules:
             seen.add(rule)

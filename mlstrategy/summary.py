@@ -168,7 +168,8 @@ def value_rows(advice: "Advice", names: Iterable[str] | None = None) -> list[Val
         kind, low, high = "", None, None
         if _is_number(found.get("ci_low")) and _is_number(found.get("ci_high")):
             kind, low, high = "ci", float(found["ci_low"]), float(found["ci_high"])
-        elif _is_number(found.get("range_low")) and _is_number(found.get("range_high")):
+        elif (_is_number(found.get("range_low")) and _is_number(found.get("range_high"))
+              and (value is None or found["range_low"] != found["range_high"])):  # a point needs no range
             kind, low, high = "range", float(found["range_low"]), float(found["range_high"])
         text = format_value(name, value) if value is not None else ""
         if kind == "ci":
