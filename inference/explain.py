@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 from mlstrategy.knowledge.catalog import ACTIONS, DIAGNOSES
+from mlstrategy.sanitize import clean  # user text in a why tree reaches terminals too
 
 from .compile import CompiledKnowledge, producers_of
 from .engine import Trace
@@ -24,6 +25,9 @@ from .plan import rationale
 __all__ = ["build_graph", "node_id", "Explanation", "explain", "WhyNot", "why_not", "UnknownName", "find_node"]
 
 _CONCLUSION_KINDS = ("value", "diagnosis", "action")
+SUMMARY_READS = 2
+"""A value whose rule read more derived facts than this is a summary (see `Explanation.is_summary`): the
+largest gap reads every gap; an interval, which reads error levels and set sizes, is not one."""
 
 
 class UnknownName(KeyError):
@@ -108,7 +112,7 @@ class _Printable:
         raise NotImplementedError
 
     def __str__(self) -> str:
-        return "\n".join(self.lines())
+        return clean("\n".join(self.lines()))
 
 
 @dataclass(frozen=True)
@@ -128,12 +132,22 @@ class Explanation(_Printable):
             head += " (given)"
         if self.repeated:
             return [head if self.kind == "input" else head + " (explained above)"]
+        if depth and self.is_summary:  # the chain of the asked item only: a summary of many facts is one line
+            count = sum(len(step.premises) for step in self.rules)
+            return [f"{head} (from {count} facts; why({self.name!r}) shows them)"]  # see is_summary
         out = [head]
         for step in self.rules:
             out.append(f"{pad}  because [{step.rule}] {step.because}")
             for premise in step.premises:
                 out.extend(premise.lines(depth + 2))
         return out
+
+    @property
+    def is_summary(self) -> bool:
+        """A value concluded from more than SUMMARY_READS derived facts (the largest gap, from every gap): inside
+        another item's chain it is context, shown as one line rather than its whole derivation."""
+        return self.kind == "value" and any(
+            sum(1 for premise in step.premises if premise.kind != "input") > SUMMARY_READS for step in self.rules)
 
     def inputs(self) -> set[str]:
         """The input facts this explanation rests on."""
@@ -213,6 +227,21 @@ class WhyNot(_Printable):
     @property
     def nearest(self) -> RuleCheck | None:
         return self.checks[0] if self.checks else None
+
+    def __str__(self) -> str:
+        """One line: the nearest rule and the conditions that failed; `full()` has every rule, nested."""
+        if self.concluded or not self.checks:
+            return clean("\n".join(self.lines()))
+        nearest = self.checks[0]
+        failed = "; ".join(str(f) for f in nearest.failures) or "no condition failed"
+        others = len(self.checks) - 1
+        more = f" ({others} other rule{'s' if others > 1 else ''} could conclude it: --all lists them)" if others else ""
+        return clean(f"{self.kind} {self.name} was not concluded: nearest rule [{nearest.rule}] failed on {failed}.{more}")
+
+    def full(self) -> str:
+        """Every rule that could conclude the name, nearest first, with each failed condition and, for a derived
+        fact that is missing, why that was not concluded either."""
+        return clean("\n".join(self.lines()))
 
     def lines(self, depth: int = 0) -> list[str]:
         pad = "  " * depth

@@ -16,9 +16,18 @@ from mlstrategy.knowledge.dsl import TEMPLATE_FIELD
 from .engine import Concluded, Firing, Trace
 from .formatting import format_value
 
-__all__ = ["RankedDiagnosis", "PlannedAction", "Question", "rank_diagnoses", "order_actions", "rank_questions", "render", "rationale"]
+__all__ = ["RankedDiagnosis", "PlannedAction", "Question", "rank_diagnoses", "order_actions", "rank_questions", "render", "rationale",
+           "plan_steps", "STEPS", "FIRST_STEP_SIZE", "NOT_PRIMARY"]
 
 _KIND_ORDER = {"target": 0, "problem": 1, "undetermined": 1, "caveat": 2, "status": 3}
+NOT_PRIMARY: frozenset[str] = frozenset({"caveat", "undetermined", "status"})
+"""Diagnosis kinds that qualify the advice and are never the primary problem."""
+
+STEPS: tuple[str, ...] = ("do first", "then", "also possible")
+"""The plan's steps: the knobs to turn now for the primary problem (orthogonalization: one problem, a few
+knobs at a time), what becomes worth doing once it is fixed (the problems ranked after it), and alternatives."""
+FIRST_STEP_SIZE = 2
+"""How many of the primary problem's actions are "do first"; the others for it are "also possible"."""
 _CATALOG_ORDER = {name: index for index, name in enumerate(DIAGNOSES)}
 
 
@@ -50,6 +59,7 @@ class PlannedAction:
     params: dict[str, Any]
     addresses: tuple[str, ...]
     firings: tuple[Firing, ...]
+    step: str = "do first"
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ class Question:
 
 def _diagnosis_key(name: str, severity: Any, facts: Mapping[str, Any]) -> tuple:
     info = DIAGNOSES.get(name)
-    kind = _KIND_ORDER[info.kind] if info else 1
+    kind = _KIND_ORDER.get(info.kind, 1) if info else 1
     size = -float(severity) if isinstance(severity, (int, float)) and not isinstance(severity, bool) else 0.0
     stage = STAGES.index(info.stage) if info and info.stage in STAGES else len(STAGES)
     low = facts.get(f"ci_low:{name}")
@@ -107,10 +117,37 @@ def order_actions(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[Planne
             key = (best, firing.stratum, position, firing.rule)
             keys[item.name] = min(keys.get(item.name, key), key)
     order = sorted(merged, key=lambda name: (keys[name], name))
-    return [
-        PlannedAction(name, merged[name]["params"], tuple(merged[name]["addresses"]), tuple(merged[name]["firings"]))
+    steps = plan_steps([(name, tuple(merged[name]["addresses"])) for name in order], diagnoses)
+    planned = [
+        PlannedAction(name, merged[name]["params"], tuple(merged[name]["addresses"]), tuple(merged[name]["firings"]),
+                      steps[name])
         for name in order
     ]
+    return sorted(planned, key=lambda item: STEPS.index(item.step))  # stable: plan order within a step
+
+
+def plan_steps(actions: list[tuple[str, tuple[str, ...]]], diagnoses: list[RankedDiagnosis]) -> dict[str, str]:
+    """The step of each action (in plan order, with what it addresses): see STEPS.
+
+    The key diagnosis is the best-ranked one any action addresses (the primary problem when it has actions):
+    its first FIRST_STEP_SIZE actions are "do first", its others and actions addressing no diagnosis are
+    "also possible", and actions for the diagnoses ranked after it are "then". Caveats never lead.
+    """
+    leading = [d.name for d in diagnoses if (DIAGNOSES[d.name].kind if d.name in DIAGNOSES else "problem") != "caveat"]
+    addressed = {a for _, addresses in actions for a in addresses}
+    key = next((name for name in leading if name in addressed), None)
+    steps: dict[str, str] = {}
+    first = 0
+    for name, addresses in actions:
+        if key is None and first < FIRST_STEP_SIZE:  # nothing diagnosed: the plan's first actions lead
+            steps[name], first = "do first", first + 1
+        elif key is not None and key in addresses and first < FIRST_STEP_SIZE:
+            steps[name], first = "do first", first + 1
+        elif key is not None and key not in addresses and any(a in leading for a in addresses):
+            steps[name] = "then"
+        else:
+            steps[name] = "also possible"
+    return steps
 
 
 def rank_questions(trace: Trace) -> list[Question]:

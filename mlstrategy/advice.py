@@ -17,15 +17,18 @@ from typing import TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
+    from .choice import ModelChoice
+    from .compare import Comparison
+
 from .facts import Situation, suggest
 from .inference.compile import CompiledKnowledge
 from .inference.engine import Firing, Trace
 from .inference.explain import Explanation, UnknownName, WhyNot, build_graph, explain, find_node, known_names, why_not
-from .inference.plan import order_actions, rank_diagnoses, rank_questions, rationale
+from .inference.plan import STEPS, order_actions, rank_diagnoses, rank_questions, rationale
 from .knowledge.catalog import ACTIONS, DIAGNOSES
 from .settings import Settings
 
-__all__ = ["Advice", "Diagnosis", "Action", "Reason", "MissingFact"]
+__all__ = ["Advice", "Diagnosis", "Action", "Reason", "MissingFact", "STEPS"]
 
 
 class Reason:
@@ -66,12 +69,20 @@ class Diagnosis:
     """A diagnosed problem or caveat; `severity` is its gap where it has one (e.g. avoidable bias 0.07)."""
 
     name: str
-    kind: str  # "target" | "problem" | "caveat"
+    kind: str
+    """"target" (the dev/test set or metric is in the wrong place), "problem" (a gap or defect to fix),
+    "caveat" (qualifies the advice), "undetermined" (the facts cannot yet tell apart the problems in `between`;
+    measuring `settled_by` settles it) or "status" (e.g. `meets_target`). Only targets and problems can be the
+    primary problem."""
     stage: str  # the link of the orthogonalization chain it concerns
     title: str
     description: str
     severity: float | None
     reasons: tuple[Reason, ...]
+    between: tuple[str, ...] = ()
+    """For an undetermined diagnosis: the problems that cannot yet be told apart (e.g. avoidable_bias, variance)."""
+    settled_by: tuple[str, ...] = ()
+    """For an undetermined diagnosis: the input facts whose measurement settles it (e.g. human_error)."""
 
     @property
     def is_caveat(self) -> bool:
@@ -88,6 +99,8 @@ class Action:
     params: dict[str, Any]
     addresses: tuple[str, ...]
     reasons: tuple[Reason, ...]
+    step: str = "do first"
+    """Its step of the plan: "do first", "then" or "also possible" (see `mlstrategy.inference.plan.STEPS`)."""
 
 
 @dataclass(frozen=True)
@@ -129,9 +142,17 @@ class Advice:
                 params=item.params,
                 addresses=item.addresses,
                 reasons=self._reasons(item.firings),
+                step=item.step,
             )
             for item in order_actions(self.trace, self._ranked)
         ]
+
+    def steps(self) -> dict[str, list[Action]]:
+        """The plan by step, in order ("do first", "then", "also possible"); steps with no action are left out."""
+        grouped: dict[str, list[Action]] = {step: [] for step in STEPS}
+        for action in self.actions:
+            grouped.setdefault(action.step, []).append(action)
+        return {step: items for step, items in grouped.items() if items}
 
     @cached_property
     def missing(self) -> list[MissingFact]:
@@ -157,6 +178,42 @@ class Advice:
             if kind == "undetermined":
                 return None
         return None
+
+    @property
+    def undetermined(self) -> Diagnosis | None:
+        """The first undetermined diagnosis (e.g. bias or variance, until a human level is measured), if any."""
+        return next((d for d in self.diagnoses if d.kind == "undetermined"), None)
+
+    @cached_property
+    def choice(self) -> "ModelChoice | None":
+        """The model choice when candidates were given: the table, each bound passed or failed, the winner."""
+        from .choice import model_choice
+
+        return model_choice(self)
+
+    @property
+    def headline(self) -> str:
+        """One sentence: what to do first and why (every rendering leads with it)."""
+        from .summary import headline
+
+        return headline(self)
+
+    def summary_line(self) -> str:
+        """A compact line for sweeps: the primary problem and its size, the first steps, the chosen model."""
+        from .summary import summary_line
+
+        return summary_line(self)
+
+    def compare(self, other: "Advice") -> "Comparison":
+        """What changed from this advice to `other` (a later run): gaps closed or opened, the primary problem,
+        actions new or done. Empty (falsy) when nothing changed.
+
+        >>> before.compare(after).gaps_closed   # doctest: +SKIP
+        ['avoidable_bias']
+        """
+        from .compare import compare
+
+        return compare(self, other)
 
     @property
     def inputs(self) -> dict[str, Any]:
@@ -186,7 +243,19 @@ class Advice:
             description=info.description if info else "",
             severity=severity if isinstance(severity, (int, float)) and not isinstance(severity, bool) else None,
             reasons=self._reasons(firings),
+            between=self._undetermined_field(info, "between", "undetermined_between"),
+            settled_by=self._undetermined_field(info, "settled_by", "settled_by"),
         )
+
+    def _undetermined_field(self, info: Any, attribute: str, value: str) -> tuple[str, ...]:
+        """An undetermined diagnosis's candidates or settling facts: what this situation concluded (the
+        `undetermined_between` and `settled_by` values), else what the catalogue declares."""
+        if info is None or info.kind != "undetermined":
+            return tuple(getattr(info, attribute, ()) or ())
+        found = self.values.get(value)
+        if isinstance(found, (list, tuple)) and found:
+            return tuple(str(item) for item in found)
+        return tuple(getattr(info, attribute, ()) or ())
 
     @cached_property
     def not_advised(self) -> list[WhyNot]:
@@ -230,20 +299,25 @@ class Advice:
         def reasons(items: tuple[Reason, ...]) -> list[dict[str, str]]:
             return [{"rule": r.rule, "section": r.section, "text": r.text} for r in items]
 
+        choice = self.choice
         return {
+            "headline": self.headline,
             "inputs": self.inputs,
             "settings": self.settings.model_dump(),
             "primary_problem": self.primary_problem,
             "diagnoses": [
                 {"name": d.name, "kind": d.kind, "stage": d.stage, "title": d.title, "severity": d.severity,
-                 "reasons": reasons(d.reasons)}
+                 "reasons": reasons(d.reasons),
+                 **({"between": list(d.between), "settled_by": list(d.settled_by)} if d.between or d.settled_by else {})}
                 for d in self.diagnoses
             ],
             "actions": [
-                {"name": a.name, "title": a.title, "params": a.params, "addresses": list(a.addresses),
+                {"name": a.name, "title": a.title, "step": a.step, "params": a.params, "addresses": list(a.addresses),
                  "reasons": reasons(a.reasons)}
                 for a in self.actions
             ],
+            "steps": {step: [a.name for a in items] for step, items in self.steps().items()},
+            "choice": choice.to_dict() if choice is not None else None,
             "values": dict(self.values),
             "missing": [{"name": m.name, "why": m.why} for m in self.missing],
             "not_advised": [

@@ -5,6 +5,7 @@
     mlstrategy why bigger_model situation.yaml
     mlstrategy why-not more_data situation.yaml
     mlstrategy graph situation.yaml --format mermaid
+    mlstrategy diff before.yaml after.yaml
     mlstrategy rules
     mlstrategy demo
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from importlib import resources
 from pathlib import Path
@@ -86,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     advise = commands.add_parser("advise", help="diagnose a situation and plan what to do")
     _add_fact_options(advise)
-    advise.add_argument("--format", choices=FORMATS, default=None, help="report format (default: rich on a terminal, else text)")
+    advise.add_argument("--format", choices=FORMATS, default=None,
+                        help="report format (default: from the -o extension .html/.md/.json/.txt, else rich on a "
+                             "terminal, else text)")
     advise.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
 
     for name, help_text in (("why", "explain a conclusion back to the facts"),
@@ -94,23 +98,41 @@ def build_parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("name", help="an action, diagnosis or value name (e.g. bigger_model)")
         _add_fact_options(command)
-        command.add_argument("--format", choices=("text", "json"), default="text")
+        command.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON")
+        if name == "why-not":
+            command.add_argument("--all", action="store_true",
+                                 help="every rule that could conclude it, nested (default: the nearest rule in one line)")
 
     consult = commands.add_parser("consult", help="interactive: answer the questions that would sharpen the advice")
     _add_fact_options(consult)
 
     plot = commands.add_parser("plot", help="draw the error ladder (or the explanation graph) to a PNG/SVG/PDF file")
     _add_fact_options(plot)
-    plot.add_argument("-o", "--output", metavar="FILE", required=True, help="the picture: .png, .svg or .pdf")
-    plot.add_argument("--what", choices=("ladder", "graph"), default="ladder")
+    plot.add_argument("-o", "--output", metavar="FILE", required=True,
+                      help="the picture: .png, .svg or .pdf (the ladder also .jpg and others matplotlib writes); "
+                           "a name without an extension gets .png")
+    plot.add_argument("--what", choices=("ladder", "graph"), default="ladder",
+                      help="the error ladder (default) or the explanation graph")
 
     graph = commands.add_parser("graph", help="export the reasoning graph")
     _add_fact_options(graph)
-    graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot")
-    graph.add_argument("-o", "--output", metavar="FILE")
+    graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot",
+                       help="Graphviz DOT (default), a Mermaid flowchart, or node-link JSON")
+    graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+    diff = commands.add_parser("diff", help="compare the advice for two situations (before and after an iteration)")
+    diff.add_argument("before", help="the earlier situation file (YAML, JSON or TOML)")
+    diff.add_argument("after", help="the later situation file")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="text (default), "
+                      "Markdown or JSON")
+    diff_settings = diff.add_argument_group("settings (thresholds, never facts)")
+    diff_settings.add_argument("--settings", dest="settings_file", metavar="FILE", help="a YAML/JSON/TOML file of settings")
+    diff_settings.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                               help="one setting for both runs, e.g. --set confidence=95%%")
 
     rules = commands.add_parser("rules", help="list every rule: id, course section, what it concludes")
-    rules.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    rules.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                       help="text (default), Markdown or JSON")
 
     commands.add_parser("settings", help="list every setting with its default and meaning")
 
@@ -130,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="json: read the answers from standard input, print only a transcript at the end")
 
     demo = commands.add_parser("demo", help="the built-in example situation, explained")
-    demo.add_argument("--format", choices=FORMATS, default=None)
+    demo.add_argument("--format", choices=FORMATS, default=None,
+                      help="report format (default: rich on a terminal, else text)")
     return parser
 
 
@@ -142,7 +165,7 @@ def _adapter_facts(args: argparse.Namespace, flags: dict[str, Any]) -> dict[str,
     """Facts read from predictions, a history, an error sheet or an MLflow run (the adapters)."""
     data: dict[str, Any] = {}
     if getattr(args, "mlflow_run", None):
-        data.update(Situation.from_mlflow(args.mlflow_run, tracking_uri=args.mlflow_uri).given())
+        data.update(_mlflow_facts(args.mlflow_run, args.mlflow_uri))
     if getattr(args, "predictions", None):
         from .adapters import situation_from_prediction_table
 
@@ -153,6 +176,25 @@ def _adapter_facts(args: argparse.Namespace, flags: dict[str, Any]) -> dict[str,
         dev_error = flags.get("dev_error", data.get("dev_error"))
         data.update(Situation.from_error_sheet(args.errors, dev_error=dev_error).given())
     return data
+
+
+class InputError(Exception):
+    """A failure the command line reports as one line (exit code 2): a missing run, a picture format..."""
+
+
+def _mlflow_facts(run_id: str, uri: str | None) -> dict[str, Any]:
+    """Facts of an MLflow run; a missing run or a store MLflow refuses is one line, never MLflow's traceback."""
+    try:
+        return Situation.from_mlflow(run_id, tracking_uri=uri).given()
+    except (ValidationError, ImportError):
+        raise
+    except LookupError as error:
+        raise InputError(str(error).splitlines()[0]) from None
+    except Exception as error:  # noqa: BLE001 - MLflow raises its own exception types, also for bad stores
+        if not type(error).__module__.startswith("mlflow"):
+            raise
+        first = next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
+        raise InputError(f"MLflow could not read run {run_id!r}: {first[:300]}") from None
 
 
 def _situation(args: argparse.Namespace) -> Situation:
@@ -174,35 +216,91 @@ def _settings(args: argparse.Namespace) -> Settings:
             raise ValidationError.from_exception_data("Settings", [{
                 "type": PydanticCustomError("set_syntax", "--set takes NAME=VALUE, got '{item}'", {"item": item}),
                 "loc": ("--set",), "input": item}])
-        data[name.strip()] = parse_text_value(raw.strip())
+        data[name.strip()] = _setting_value(raw.strip())
     return Settings.from_any(data)
 
 
-def _emit(text: str, output: str | None) -> None:
+_PERCENT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)\s*%")
+
+
+def _setting_value(raw: str) -> Any:
+    """A --set value: '95%' -> 0.95 (every setting that takes a fraction takes a percentage), else as typed."""
+    if _PERCENT.fullmatch(raw):
+        return round(float(raw.rstrip("% ")) / 100, 12)
+    return parse_text_value(raw)
+
+
+def _emit(text: str, output: str | None, what: str = "") -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
+        if what:
+            _wrote(output, what)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+_SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".json": "json",
+                   ".txt": "text", ".text": "text"}
+
+
+def _wrote(path: str, what: str) -> None:
+    sys.stderr.write(f"mlstrategy: wrote {path} ({what})\n")
+
+
 def _render(advice: Any, fmt: str | None, output: str | None = None) -> None:
-    fmt = fmt or ("rich" if sys.stdout.isatty() and not output else "text")
+    """The report in `fmt`; without one, the -o extension picks it (.html, .md, .json, .txt), else rich on a
+    terminal and text elsewhere. Writing a file says what was written (a name without an extension too)."""
+    suffix = Path(output).suffix.lower() if output else ""
+    fmt = fmt or _SUFFIX_FORMATS.get(suffix) or ("rich" if sys.stdout.isatty() and not output else "text")
+    what = f"{fmt} report" + ("" if suffix else "; the name has no extension: --format or .html/.md/.json "
+                                               "pick another format")
     if fmt == "rich":
         from rich.console import Console
 
         if output:
             with open(output, "w", encoding="utf-8") as handle:
                 Console(file=handle, width=120).print(advice)
+            _wrote(output, what)
         else:
             Console().print(advice)
     elif fmt == "json":
-        _emit(advice.to_json(), output)
+        _emit(advice.to_json(), output, what)
     elif fmt == "markdown":
-        _emit(advice.to_markdown(), output)
+        _emit(advice.to_markdown(), output, what)
     elif fmt == "html":
-        _emit(advice.to_html(), output)
+        _emit(advice.to_html(), output, what)
     else:
-        _emit(str(advice), output)
+        _emit(str(advice), output, what)
+
+
+def _plot(advice: Any, what: str, output: str) -> None:
+    """Draw the ladder or the graph; a name without an extension becomes a .png, and the message says so."""
+    path = Path(output)
+    note = "PNG"
+    if not path.suffix:
+        path, note = path.with_name(path.name + ".png"), "PNG: the name had no extension"
+    else:
+        note = path.suffix[1:].upper()
+    try:
+        written = (advice.save_graph if what == "graph" else advice.save_plot)(path)
+    except ValueError as error:  # plots.PictureFormatError: a format this picture cannot be written in
+        raise InputError(str(error)) from None
+    _wrote(str(written), f"{'explanation graph' if what == 'graph' else 'error ladder'}, {note}")
+
+
+def _diff(args: argparse.Namespace) -> None:
+    from . import advise
+
+    settings = _settings(args)
+    before = advise(Situation.from_any(load_mapping(args.before)), settings=settings)
+    after = advise(Situation.from_any(load_mapping(args.after)), settings=settings)
+    comparison = before.compare(after)
+    if args.format == "json":
+        _emit(json.dumps(comparison.to_dict(), indent=2, ensure_ascii=False), None)
+    elif args.format == "markdown":
+        _emit(comparison.to_markdown(), None)
+    else:
+        _emit(str(comparison), None)
 
 
 def _rules(fmt: str) -> None:
@@ -331,19 +429,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .interactive import consult
 
             consult(_situation(args), _settings(args))
+        elif args.command == "diff":
+            _diff(args)
         elif args.command == "advise" and args.situation and args.situation.endswith(".jsonl"):
             return _advise_lines(args)
         else:
             advice = advise(_situation(args), settings=_settings(args))
             if args.command == "plot":
-                (advice.save_graph if args.what == "graph" else advice.save_plot)(args.output)
-                sys.stderr.write(f"mlstrategy: wrote {args.output}\n")
+                _plot(advice, args.what, args.output)
             elif args.command == "advise":
                 _render(advice, args.format, args.output)
             elif args.command == "graph":
                 exported = {"dot": advice.to_dot, "mermaid": advice.to_mermaid,
                             "json": lambda: json.dumps(advice.to_node_link(), indent=2, default=str)}[args.format]()
-                _emit(exported, args.output)
+                _emit(exported, args.output, f"{args.format} graph")
             else:
                 from .inference.explain import UnknownName
 
@@ -353,12 +452,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                     hint = str(error).replace(f"advice.why_not({args.name!r})", f"`mlstrategy why-not {args.name}`")
                     sys.stderr.write(f"mlstrategy: {hint}\n")
                     return 2
-                _emit(json.dumps(result.to_dict(), indent=2, default=str) if args.format == "json" else str(result), None)
+                if args.format == "json":
+                    _emit(json.dumps(result.to_dict(), indent=2, default=str), None)
+                else:
+                    _emit(result.full() if getattr(args, "all", False) else str(result), None)
     except ValidationError as error:
         sys.stderr.write(f"mlstrategy: invalid input\n{describe_errors(error)}\n")
         return 2
     except BrokenPipeError:  # e.g. `mlstrategy rules | head`
         return 0
+    except InputError as error:
+        sys.stderr.write(f"mlstrategy: {error}\n")
+        return 2
     except ImportError as error:  # an optional extra (matplotlib for pictures, mlflow...) is not installed
         sys.stderr.write(f"mlstrategy: {error}\n")
         return 2

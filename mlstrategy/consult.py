@@ -37,7 +37,7 @@ def advise(
 ) -> Advice:
     """Diagnose an ML project and plan what to do next, explaining every item back to your facts.
 
-    Give facts as a `Situation`, a mapping (e.g. parsed YAML), flat keywords (names from VOCABULARY.md),
+    Give facts as a `Situation`, a mapping (e.g. parsed YAML), flat keywords (names in docs/vocabulary.md),
     or a mapping updated by keywords. Error levels are fractions or strings like "8%". Thresholds go
     in `settings`, never among the facts. Invalid input raises `pydantic.ValidationError` before anything runs.
 

@@ -225,6 +225,16 @@ class Bound(_Strict):
         return self
 
 
+def _percent(value: Any) -> Any:
+    """'92%' -> 0.92 (any other value unchanged: the metric check reports it)."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return round(_to_float(value.strip()[:-1].strip()) / 100, 12)
+        except ValueError:
+            return value
+    return value
+
+
 class Candidate(BaseModel):
     """A model to choose between: a name, metric values by name, optionally errors by class."""
 
@@ -232,6 +242,15 @@ class Candidate(BaseModel):
 
     name: Label
     errors_by_class: dict[Label, Fraction] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _percent_metrics(cls, data: Any) -> Any:
+        """Metric values typed as percentages ("92%") read like error facts (0.92)."""
+        if isinstance(data, Mapping):
+            known = set(cls.model_fields)
+            return {key: _percent(value) if key not in known else value for key, value in data.items()}
+        return data
 
     @model_validator(mode="after")
     def _metrics_are_numbers(self) -> "Candidate":
@@ -360,6 +379,15 @@ class Situation(_Strict):
     dev_curve: list[Annotated[float, BeforeValidator(_finite), Field(ge=0)]] | None = Field(
         None, description="per-epoch dev loss or error, oldest first"
     )
+
+    @field_validator("candidates", mode="before")
+    @classmethod
+    def _candidates_by_name(cls, value: Any) -> Any:
+        """The mapping form {"A": {"f1": 0.9, ...}} reads as the list [{"name": "A", "f1": 0.9, ...}]."""
+        if isinstance(value, Mapping):
+            return [{"name": name, **metrics} if isinstance(metrics, Mapping) else metrics
+                    for name, metrics in value.items()]
+        return value
 
     @field_validator("candidates")
     @classmethod

@@ -21,16 +21,18 @@ from pydantic import BaseModel, ValidationError
 from .advice import Advice, MissingFact
 from .facts import describe_errors, parse_text_value as parse_answer
 from .consult import advise, rules
-from .facts import Situation, parse_fraction, unwrap_annotation
+from .facts import Situation, parse_fraction, suggest, unwrap_annotation
 from .settings import Settings
 
 __all__ = ["consult", "answer_hint"]
 
-COMMANDS = "why / skip / done"
+COMMANDS = "why / skip / back / set NAME VALUE / done"
 MAX_REPLIES = 10
 """Replies ('why', invalid values) accepted for one question before it is skipped."""
 EXPLAINED_ACTIONS = 3
 """At most this many actions get a 'how' explanation at the end: the first action for each diagnosis addressed."""
+MAX_TURNS = 200
+"""Questions asked in one consultation at most ('back' can revisit one, so the count of facts is no bound)."""
 
 
 def consult(
@@ -43,30 +45,44 @@ def consult(
     """Ask for missing facts one at a time, most decisive first, then print the advice and how it was reached.
 
     `ask(prompt)` returns the user's answer: a value ('8%', '0.08', 'yes', '{expert: 1%}'), 'why' (which
-    rules need the fact and what it would decide), 'skip' (never ask it again) or 'done' (stop asking);
-    EOFError (end of a piped script) or Ctrl-C also stops. A value that fails validation is explained and asked again.
-    Returns the final `Advice`.
+    rules need the fact and what it would decide), 'skip' (never ask it again), 'back' (undo the last answer
+    and ask that question again), 'set NAME VALUE' (give any fact, e.g. one it did not ask for) or 'done'
+    (stop asking); EOFError (end of a piped script) or Ctrl-C also stops. A value that fails validation is
+    explained and asked again. Returns the final `Advice`.
     """
     current = Situation.from_any(situation)
     settings = Settings.from_any(settings)
     asked: set[str] = set()
+    history: list[tuple[Situation, str]] = []  # (the situation before an answer, the question it answered)
     advice = advise(current, settings=settings)
     if advice.missing:
         out(f"Answer each question with a value, or {COMMANDS}.")
     primary = advice.primary_problem
-    for _ in range(len(Situation.model_fields)):  # each fact is asked at most once
+    for _ in range(MAX_TURNS):
         question = next((item for item in advice.missing if item.name not in asked), None)
         if question is None:
             break
         asked.add(question.name)
-        answered, stop = _ask_one(question, current, ask, out)
-        if answered is not None:
+        answered, command = _ask_one(question, current, ask, out)
+        if command == "back":
+            asked.discard(question.name)
+            if not history:
+                out("  (nothing to go back to)")
+                continue
+            current, previous = history.pop()
+            asked.discard(previous)
+            out(f"  <- back to {previous}")
+        elif answered is not None:
+            history.append((current, question.name))
             current = answered
+            if command == "set":  # the question in hand was not answered: ask it again if still open
+                asked.discard(question.name)
+        if answered is not None or command == "back":
             advice = advise(current, settings=settings)
             if advice.primary_problem != primary:
                 primary = advice.primary_problem
                 out(f"  -> primary problem now: {primary or 'none'}")
-        if stop:
+        if command == "stop":
             break
     out("")
     out(str(advice))
@@ -76,31 +92,60 @@ def consult(
 
 
 def _ask_one(question: MissingFact, current: Situation, ask: Callable[[str], str],
-             out: Callable[..., None]) -> tuple[Situation | None, bool]:
-    """One question until a valid value, a skip or a stop: (the updated situation or None, stop asking)."""
+             out: Callable[..., None]) -> tuple[Situation | None, str]:
+    """One question until a valid value, a skip, a set, a back or a stop: (the updated situation or None, what
+    happened: "answer", "set", "skip", "back" or "stop")."""
     out(f"\n{question.name}: {answer_hint(question.name)}")
     for _ in range(MAX_REPLIES):
         try:
             reply = ask(f"{question.name}? ").strip()
         except (EOFError, KeyboardInterrupt):
             out("")
-            return None, True
+            return None, "stop"
         if ask is input and not sys.stdin.isatty():
             out(reply)  # a piped script: show the answer after its prompt, as a terminal would
         command = reply.lower()
         if command in ("done", "quit", "exit", "q"):
-            return None, True
+            return None, "stop"
         if command in ("skip", ""):
-            return None, False
+            return None, "skip"
+        if command == "back":
+            return None, "back"
         if command in ("why", "?"):
             out(explain_question(question))
             continue
+        if command.startswith("set ") or command == "set":
+            updated = _set_fact(reply[3:].strip(), current, out)
+            if updated is not None:
+                return updated, "set"
+            continue
         try:
-            return Situation.from_any(current, **{question.name: parse_answer(reply)}), False
+            return Situation.from_any(current, **{question.name: parse_answer(reply)}), "answer"
         except ValidationError as error:
             out(describe_errors(error))
     out(f"  (no valid answer after {MAX_REPLIES} replies: skipping {question.name})")
-    return None, False
+    return None, "skip"
+
+
+def _set_fact(text: str, current: Situation, out: Callable[..., None]) -> Situation | None:
+    """'NAME VALUE' or 'NAME=VALUE': the situation with that fact set, or None (the problem said) when the
+    name is unknown or the value invalid."""
+    name, _, raw = text.replace("=", " ", 1).partition(" ")
+    name, raw = name.strip().replace("-", "_"), raw.strip()
+    if not name or not raw:
+        out("  set takes a fact name and a value, e.g. set dev_size 5000")
+        return None
+    if name not in Situation.model_fields:
+        hint = suggest(name, list(Situation.model_fields))
+        out(f"  no fact is called {name!r}" + (f" (did you mean {hint!r}?)" if hint else ""))
+        return None
+    try:
+        updated = Situation.from_any(current, **{name: parse_answer(raw)})
+    except ValidationError as error:
+        out(describe_errors(error))
+        return None
+    out(f"  {name} set")
+    return updated
 
 
 def explain_question(question: MissingFact) -> str:

@@ -25,6 +25,9 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from .inference.formatting import field_title, format_value, percent
+from .render import MAX_LABEL
+from .sanitize import one_line
+from .summary import brief
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -32,7 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .advice import Advice
 
 __all__ = ["ladder_figure", "save_plot", "graph_figure", "graph_svg", "save_graph", "figure_svg",
-           "prefix_ids", "KIND_STYLE", "KIND_LABEL", "LADDER_SIZE", "LADDER_DPI", "INSTALL_HINT"]
+           "prefix_ids", "graph_svg_note", "PictureFormatError", "GRAPH_FORMATS", "ladder_formats", "KIND_STYLE", "KIND_LABEL", "LADDER_SIZE", "LADDER_DPI", "INSTALL_HINT"]
 
 INSTALL_HINT = "pip install 'mlstrategy[plot]'"
 LADDER_SIZE: tuple[float, float] = (8.0, 4.5)
@@ -155,9 +158,9 @@ def ladder_figure(advice: "Advice") -> "Figure":
     if diagnosis is not None:
         size = f" ({format_value(primary, diagnosis.severity)})" if diagnosis.severity is not None else ""
         title = f"Primary problem: {diagnosis.title}{size}"
-    else:
-        title = "No problem worth acting on"
-    ax.set_title(title, fontsize=12, fontweight="bold", loc="left")
+    else:  # can't tell yet, meets the target, the chosen model, or nothing to fix: the headline says which
+        title = "\n".join(textwrap.wrap(one_line(advice.headline), 90)[:2])
+    ax.set_title(title, fontsize=12 if "\n" not in title else 10, fontweight="bold", loc="left")
 
     levels = _levels(advice)
     if not levels:
@@ -181,22 +184,35 @@ def ladder_figure(advice: "Advice") -> "Figure":
                     linestyle=":", zorder=2)
 
     present = set(y)
+    for name, _, value in levels:  # an error level measured on a set of known size: its interval as a whisker
+        low, high = _bounds(advice, name, "ci")
+        if low is not None:
+            ax.errorbar(x[name], value, yerr=[[max(value - low, 0)], [max(high - value, 0)]], fmt="none",
+                        ecolor="#1f3b73", elinewidth=0.9, capsize=3, zorder=3)
     for gap in _GAPS:
         size = advice.values.get(gap)
-        if not isinstance(size, (int, float)) or isinstance(size, bool):
-            continue
+        has_size = isinstance(size, (int, float)) and not isinstance(size, bool)
+        range_low, range_high = _bounds(advice, gap, "range")
+        color = "#c5221f" if gap == primary else "#5f6368"
+        style = {"fontsize": 9, "color": color, "fontweight": "bold" if gap == primary else "normal", "zorder": 5}
         ends = _gap_ends(advice, gap, present)
         if ends is None:
+            if range_low is not None:  # one end unknown (no human level): the band where that end could be
+                _range_band(ax, gap, x, y, present, range_low, range_high, color, style)
+            continue
+        if not has_size:
             continue
         low, high = ends
         at = (x[low] + x[high]) / 2
-        color = "#c5221f" if gap == primary else "#5f6368"
         ax.annotate("", xy=(at, y[high]), xytext=(at, y[low]),
                     arrowprops={"arrowstyle": "<|-|>", "color": color, "linewidth": 1.6 if gap == primary else 1.1,
                                 "shrinkA": 0, "shrinkB": 0, "mutation_scale": 9},
                     zorder=4)
+        ci_low, ci_high = _bounds(advice, gap, "ci")
+        if ci_low is not None:  # the gap's interval: where its top end could be
+            ax.errorbar(at, y[low] + float(size), yerr=[[max(float(size) - ci_low, 0)], [max(ci_high - float(size), 0)]],
+                        fmt="none", ecolor=color, elinewidth=0.9, capsize=4, zorder=4)
         label = f"{field_title(gap)}\n{percent(float(size))}"
-        style = {"fontsize": 9, "color": color, "fontweight": "bold" if gap == primary else "normal", "zorder": 5}
         if abs(y[high] - y[low]) >= 0.16 * top:  # room beside the arrow
             ax.annotate(label, (at, (y[low] + y[high]) / 2), xytext=(5, 0), textcoords="offset points",
                         ha="left", va="center", **style)
@@ -217,10 +233,39 @@ def ladder_figure(advice: "Advice") -> "Figure":
     return figure
 
 
+def _bounds(advice: "Advice", name: str, kind: str) -> tuple[float | None, float | None]:
+    """A value's interval (kind "ci") or plausible range (kind "range") from `Advice.values`, else (None, None)."""
+    low, high = advice.values.get(f"{kind}_low:{name}"), advice.values.get(f"{kind}_high:{name}")
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (low, high))
+    return (float(low), float(high)) if numbers else (None, None)
+
+
+def _range_band(ax: Any, gap: str, x: dict[str, float], y: dict[str, float], present: set[str],
+                low: float, high: float, color: str, style: dict[str, Any]) -> None:
+    """A gap known only as a range, one of its ends missing (avoidable bias with no human level): a band
+    beside the known end where the missing end could be, labelled with the range."""
+    lows, highs = _GAP_ENDS[gap]
+    top_end = next((name for name in highs if name in present), None)
+    bottom_end = next((name for name in lows if name in present), None)
+    if top_end is not None:
+        at, start, stop = x[top_end], y[top_end] - high, y[top_end] - low
+    elif bottom_end is not None:
+        at, start, stop = x[bottom_end], y[bottom_end] + low, y[bottom_end] + high
+    else:
+        return
+    from matplotlib.patches import Rectangle
+
+    ax.add_patch(Rectangle((at - 0.3, max(start, 0)), 0.6, max(stop - start, 0), facecolor=color, alpha=0.12,
+                           edgecolor=color, linestyle="--", linewidth=0.8, zorder=1))
+    ax.annotate(f"{field_title(gap)}\ncould be {percent(low)}-{percent(high)}", (at + 0.3, (start + stop) / 2),
+                xytext=(4, 0), textcoords="offset points", ha="left", va="center", **style)
+
+
 def save_plot(advice: "Advice", path: str | Path, dpi: float | None = None) -> Path:
     """Write the ladder figure to `path`; the format follows the suffix (.png, .svg, .pdf...)."""
     path = Path(path)
-    figure = ladder_figure(advice)
+    figure = ladder_figure(advice)  # first: it turns a missing matplotlib into the install hint
+    _check_suffix(path, ladder_formats(), "the error ladder")
     with _reproducible():
         figure.savefig(path, dpi=dpi or LADDER_DPI, metadata=_metadata(path))
     return path
@@ -242,14 +287,16 @@ def _node_label(data: dict[str, Any]) -> str:
     name = str(data.get("name", ""))
     if kind == "rule":
         text = str(data.get("rule", name))
-    elif kind == "action":
+    elif kind == "action" or data.get("summary"):  # a summary node ('ceiling: 1,292 more') is its name
         text = name
     elif kind == "diagnosis":
         value = data.get("value")
         sized = isinstance(value, (int, float)) and not isinstance(value, bool)
         text = f"{name} {format_value(name, value)}" if sized else name
     else:
-        text = f"{name} = {format_value(name, data.get('value'))}"
+        text = f"{name} = {brief(name, data.get('value'))}"
+    text = one_line(text)
+    text = text if len(text) <= MAX_LABEL else text[:MAX_LABEL - 1] + "…"
     return "\n".join(textwrap.wrap(text, 30, break_long_words=True, break_on_hyphens=False)) or " "
 
 
@@ -291,10 +338,11 @@ def _order(graph: nx.DiGraph, layer: dict[Any, int]) -> list[list[Any]]:
     return columns
 
 
-def graph_figure(advice: "Advice") -> "Figure":
-    """The explanation graph drawn with matplotlib: columns left to right from the facts given, through rule
-    firings and derived values, to diagnoses and actions; each kind with its own shape and color, and a legend."""
-    graph = advice.graph
+def graph_figure(advice: "Advice", graph: nx.DiGraph | None = None) -> "Figure":
+    """The explanation graph (or `graph`, a part of it) drawn with matplotlib: columns left to right from the
+    facts given, through rule firings and derived values, to diagnoses and actions; each kind with its own
+    shape and color, and a legend."""
+    graph = advice.graph if graph is None else graph
     layer = _layers(graph)
     columns = _order(graph, layer)
     tallest = max((len(column) for column in columns), default=0)
@@ -343,46 +391,90 @@ _DOT_FLAGS: tuple[str, ...] = ("-Nfontname=Helvetica,Arial,sans-serif", "-Nfonts
                                "-Gnodesep=0.12", "-Granksep=0.35", "-Earrowsize=0.6", "-Gpad=0.1")
 
 
-def _dot(advice: "Advice", fmt: str) -> bytes | None:
-    """Graphviz's rendering of advice.to_dot(), or None when `dot` is missing or refuses the input."""
+class PictureFormatError(ValueError):
+    """A picture asked for in a format that cannot be written (the message names the formats that can)."""
+
+
+GRAPH_FORMATS: tuple[str, ...] = (".svg", ".png", ".pdf")
+"""The suffixes `save_graph` writes (with Graphviz or with the matplotlib drawing)."""
+
+
+def ladder_formats() -> tuple[str, ...]:
+    """The suffixes `save_plot` writes: what matplotlib's Agg canvas supports here (.png, .svg, .pdf, .jpg...)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    return tuple(sorted(f".{name}" for name in FigureCanvasAgg.get_supported_filetypes()))
+
+
+def _check_suffix(path: Path, allowed: tuple[str, ...], what: str) -> None:
+    suffix = path.suffix.lower()
+    if suffix not in allowed:
+        got = f"{path.suffix!r}" if path.suffix else "a name without a suffix"
+        raise PictureFormatError(f"{what} can be written as {', '.join(allowed)}, not {got} ({path})")
+
+
+def _dot(dot_text: str, fmt: str) -> tuple[bytes | None, str]:
+    """Graphviz's rendering of DOT text, or (None, why not) when `dot` is missing or refuses the input."""
     program = shutil.which("dot")
     if program is None:
-        return None
+        return None, "Graphviz's dot program is not installed"
     try:
-        done = subprocess.run([program, f"-T{fmt}", *_DOT_FLAGS], input=advice.to_dot().encode("utf-8"),
+        done = subprocess.run([program, f"-T{fmt}", *_DOT_FLAGS], input=dot_text.encode("utf-8"),
                               capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 and done.stdout else None
+    except (OSError, subprocess.SubprocessError) as error:
+        return None, f"dot failed to run ({error})"
+    if done.returncode == 0 and done.stdout:
+        return done.stdout, ""
+    message = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+    return None, f"dot refused the graph ({one_line(message[0])[:200] if message else f'exit {done.returncode}'})"
 
 
-def graph_svg(advice: "Advice") -> str:
-    """The explanation graph as an SVG string (the `<svg>` element alone): Graphviz's `dot` when installed,
-    else the matplotlib drawing of `graph_figure`."""
-    rendered = _dot(advice, "svg")
+def _fallback(reason: str) -> None:
+    """A fallback is never silent: the drawing is slower and plainer, so say why it was used."""
+    import warnings
+
+    warnings.warn(f"explanation graph drawn with matplotlib: {reason}", RuntimeWarning, stacklevel=3)
+
+
+def graph_svg(advice: "Advice", graph: nx.DiGraph | None = None, rankdir: str = "LR") -> str:
+    """The explanation graph (or `graph`, a part of it) as an SVG string (the `<svg>` element alone):
+    Graphviz's `dot` when installed, else the matplotlib drawing of `graph_figure`, with a RuntimeWarning."""
+    return graph_svg_note(advice, graph, rankdir)[0]
+
+
+def graph_svg_note(advice: "Advice", graph: nx.DiGraph | None = None, rankdir: str = "LR") -> tuple[str, str]:
+    """(the SVG of `graph_svg`, why it was not drawn by Graphviz: '' when it was)."""
+    from .render import graph_dot, summarised_graph
+
+    graph = summarised_graph(advice.graph if graph is None else graph)
+    rendered, reason = _dot(graph_dot(graph, rankdir), "svg")
     if rendered is not None:  # Graphviz titles an unnamed graph '%3': name it
         svg = _svg_element(rendered.decode("utf-8", errors="replace"))
-        return re.sub(r"<title>%\d+</title>", "<title>explanation graph</title>", svg, count=1)
-    return figure_svg(graph_figure(advice))
+        return re.sub(r"<title>%\d+</title>", "<title>explanation graph</title>", svg, count=1), ""
+    _fallback(reason)
+    return figure_svg(graph_figure(advice, graph)), reason
 
 
 def save_graph(advice: "Advice", path: str | Path) -> Path:
-    """Write the explanation graph to `path` as SVG or PNG, by its suffix."""
+    """Write the explanation graph to `path` as SVG, PNG or PDF, by its suffix."""
+    from .render import graph_dot, summarised_graph
+
     path = Path(path)
+    _check_suffix(path, GRAPH_FORMATS, "the explanation graph")
     suffix = path.suffix.lower()
     if suffix == ".svg":
         svg = graph_svg(advice)
         path.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + svg + "\n", encoding="utf-8")
-    elif suffix == ".png":
-        rendered = _dot(advice, "png")
-        if rendered is not None:
-            path.write_bytes(rendered)
-        else:
-            figure = graph_figure(advice)
-            with _reproducible():
-                figure.savefig(path)
+        return path
+    graph = summarised_graph(advice.graph)
+    rendered, reason = _dot(graph_dot(graph), suffix[1:])
+    if rendered is not None:
+        path.write_bytes(rendered)
     else:
-        raise ValueError(f"save_graph writes .svg or .png files, not {path.suffix or 'a file without a suffix'!r}")
+        _fallback(reason)
+        figure = graph_figure(advice, graph)
+        with _reproducible():
+            figure.savefig(path, metadata=_metadata(path))
     return path
 
 

@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .inference.formatting import field_title, format_value
+from .render import STEP_TITLES, choice_table, plan_reasons, split_values
+from .sanitize import clean
+from .summary import LIST_LIMIT, brief, shorten
 
 if TYPE_CHECKING:  # pragma: no cover
     from .advice import Advice
@@ -55,6 +58,17 @@ CSS = """
 .mls-report figure.ladder svg { max-width: 100%; height: auto; }
 .mls-report figure.graph { overflow: auto; border: 1px solid #eaeef2; border-radius: 4px; padding: .4rem; }
 .mls-report figure.graph svg { max-width: none; }
+.mls-report figure.graph.chain { overflow: hidden; }
+.mls-report figure.graph.chain svg { max-width: 100%; height: auto; display: block; margin: 0 auto; }
+.mls-report .headline { font-size: 1.2rem; margin: .4rem 0 .8rem; }
+.mls-report h3 { font-size: 1.02rem; margin: 1rem 0 .2rem; }
+.mls-report .step-do-first h3 { color: #c5221f; }
+.mls-report .step-also-possible { color: #3b434b; }
+.mls-report table.candidates th, .mls-report table.candidates td { padding-right: 1.2rem; }
+.mls-report tr.chosen { background: #eef7f0; font-weight: 600; }
+.mls-report td.fail { color: #c5221f; }
+.mls-report td.win { color: #188038; }
+.mls-report .warn { border-left: 3px solid #9a6700; padding-left: .5rem; }
 .mls-report figcaption { font-size: .88rem; color: #57606a; }
 .mls-report .legend > span { white-space: nowrap; margin-right: .9rem; }
 .mls-report .swatch { display: inline-block; width: .9em; height: .9em; margin-right: .3rem; vertical-align: -.1em;
@@ -64,8 +78,8 @@ CSS = """
 
 
 def _e(value: Any) -> str:
-    """Escape any text for HTML (user facts, names, rationales: nothing goes in raw)."""
-    return escape(str(value), quote=True)
+    """Escape any text for HTML (user facts, names, rationales: nothing goes in raw, no control characters)."""
+    return escape(clean(str(value)), quote=True)
 
 
 def _value(name: str, value: Any) -> str:
@@ -82,12 +96,18 @@ def _facts(advice: "Advice") -> str:
     return f"<table>{rows}</table>"
 
 
-def _fact(name: str, value: Any) -> str:
-    """A given fact; mappings and lists are spelled out (format_value would only count a list)."""
+def _fact(name: str, value: Any, limit: int = LIST_LIMIT * 2) -> str:
+    """A given fact; mappings and lists are spelled out (format_value would only count a list), the longest
+    cut to their top `limit` items (largest counts first) and "N more": the JSON output has them all."""
     if isinstance(value, dict):
-        return ", ".join(f"{_e(key)}: {_fact(name, item)}" for key, item in value.items())
+        items = list(value.items())
+        if len(items) > limit and all(isinstance(v, (int, float)) and not isinstance(v, bool) for _, v in items):
+            items.sort(key=lambda kv: -float(kv[1]))
+        shown = ", ".join(f"{_e(key)}: {_fact(name, item, limit)}" for key, item in items[:limit])
+        return shown + (f' <span class="muted">and {len(items) - limit:,} more</span>' if len(items) > limit else "")
     if isinstance(value, (list, tuple)):
-        return "; ".join(_fact(name, item) for item in value) or "(none)"
+        shown = "; ".join(_fact(name, item, limit) for item in value[:limit]) or "(none)"
+        return shown + (f' <span class="muted">and {len(value) - limit:,} more</span>' if len(value) > limit else "")
     return _value(name, value)
 
 
@@ -96,59 +116,90 @@ def _why(advice: "Advice", name: str, kind: str) -> str:
         text = str(advice.why(name, kind=kind))
     except (KeyError, ValueError):  # nothing to explain (should not happen for a concluded item)
         return ""
-    return f"<details><summary>Why?</summary><pre>{_e(text)}</pre></details>"
+    return f"<details><summary>Why?</summary><pre>{_e(shorten(text))}</pre></details>"
 
 
 def _primary(advice: "Advice") -> str:
+    """The headline, then the primary problem (or the model choice, or what is not yet known)."""
     name = advice.primary_problem
     diagnosis = advice.diagnosis(name) if name else None
+    headline = f'<p class="headline"><strong>{_e(advice.headline)}</strong></p>'
     if diagnosis is None:
-        return '<p class="primary none"><strong>Primary problem:</strong> none found</p>'
+        return headline + '<p class="primary none"><strong>Primary problem:</strong> none found</p>'
     size = f" ({_value(name, diagnosis.severity)})" if diagnosis.severity is not None else ""
-    return (f'<p class="primary"><strong>Primary problem:</strong> {_e(diagnosis.title)}{size} '
+    return (headline + f'<p class="primary"><strong>Primary problem:</strong> {_e(diagnosis.title)}{size} '
             f"<code>{_e(name)}</code><br>{_e(diagnosis.description)}</p>")
 
 
-def _diagnoses(advice: "Advice") -> str:
+def _reasons(items: list[tuple[Any, bool]]) -> str:
+    return "".join(
+        f'<p class="reason">Because <code>{_e(r.rule)}</code>: {_e(shorten(r.text))}</p>' if full
+        else f'<p class="reason">Because <code>{_e(r.rule)}</code> (see above)</p>'
+        for r, full in items
+    )
+
+
+def _diagnoses(advice: "Advice", reasons: dict[str, list[tuple[Any, bool]]]) -> str:
     if not advice.diagnoses:
         return '<p class="muted">None: no gap or target problem worth acting on.</p>'
     items = []
     for d in advice.diagnoses:
         size = f" {_value(d.name, d.severity)}" if d.severity is not None else ""
         stage = f" &middot; {_e(d.stage)} stage" if d.stage and d.kind == "problem" else ""
-        reasons = "".join(f'<p class="reason">Because <code>{_e(r.rule)}</code>: {_e(r.text)}</p>' for r in d.reasons)
+        between = (f'<br><span class="muted">Between: {", ".join(f"<code>{_e(n)}</code>" for n in d.between)}'
+                   + (f'; measure {", ".join(f"<code>{_e(n)}</code>" for n in d.settled_by)} to tell'
+                      if d.settled_by else "") + "</span>") if d.between or d.settled_by else ""
         items.append(
             f'<li id="diagnosis-{_e(d.name)}"><strong>{_e(d.title)}</strong>{size} <code>{_e(d.name)}</code>'
             f'<span class="badge {_e(d.kind)}">{_e(d.kind)}{stage}</span>'
-            f"<br>{_e(d.description)}{reasons}{_why(advice, d.name, 'diagnosis')}</li>"
+            f"<br>{_e(d.description)}{between}{_reasons(reasons[d.name])}{_why(advice, d.name, 'diagnosis')}</li>"
         )
     return "<ol>" + "".join(items) + "</ol>"
 
 
-def _plan(advice: "Advice") -> str:
+def _plan(advice: "Advice", reasons: dict[str, list[tuple[Any, bool]]]) -> str:
+    """The plan in its steps, numbered through; a rule quoted once, then referred to."""
     if not advice.actions:
         return '<p class="muted">No action: nothing worth fixing was found.</p>'
-    items = []
-    quoted: set[str] = set()  # a rule that recommends several actions is quoted once, then referred to
-    for a in advice.actions:
-        params = ""
-        if a.params:
-            params = " [" + ", ".join(f"{_e(k)}={_value(k, v)}" for k, v in a.params.items()) + "]"
-        target = ""
-        if a.addresses:
-            target = ' <span class="muted">for ' + ", ".join(f"<code>{_e(x)}</code>" for x in a.addresses) + "</span>"
-        description = f"<br>{_e(a.description)}" if a.description else ""
-        reasons = "".join(
-            f'<p class="reason">Because <code>{_e(r.rule)}</code> (see above)</p>' if r.rule in quoted
-            else f'<p class="reason">Because <code>{_e(r.rule)}</code>: {_e(r.text)}</p>'
-            for r in a.reasons
-        )
-        quoted.update(r.rule for r in a.reasons)
-        items.append(
-            f'<li id="action-{_e(a.name)}"><strong>{_e(a.title)}</strong> <code>{_e(a.name)}</code>{params}{target}'
-            f"{description}{reasons}{_why(advice, a.name, 'action')}</li>"
-        )
-    return '<ol class="plan">' + "".join(items) + "</ol>"
+    parts = []
+    start = 1
+    for step, actions in advice.steps().items():
+        items = []
+        for a in actions:
+            params = ""
+            if a.params:
+                params = " [" + ", ".join(f"{_e(k)}={_e(brief(k, v))}" for k, v in a.params.items()) + "]"
+            target = ""
+            if a.addresses:
+                target = ' <span class="muted">for ' + ", ".join(f"<code>{_e(x)}</code>" for x in a.addresses) + "</span>"
+            description = f"<br>{_e(a.description)}" if a.description else ""
+            items.append(
+                f'<li id="action-{_e(a.name)}"><strong>{_e(a.title)}</strong> <code>{_e(a.name)}</code>{params}{target}'
+                f"{description}{_reasons(reasons[a.name])}{_why(advice, a.name, 'action')}</li>"
+            )
+        slug = step.replace(" ", "-")
+        parts.append(f'<section class="step step-{slug}"><h3>{_e(STEP_TITLES.get(step, step))}</h3>'
+                     f'<ol class="plan" start="{start}">' + "".join(items) + "</ol></section>")
+        start += len(actions)
+    return "".join(parts)
+
+
+def _choice(advice: "Advice") -> str:
+    """The candidates by metric, each bound passed or failed, the winner marked."""
+    choice = advice.choice
+    header, rows = choice_table(choice)
+    head = "".join(f'<th scope="col">{_e(h)}</th>' for h in header)
+    body = []
+    for row in rows:
+        chosen = row[-1] == "CHOSEN"
+        cells = [f'<th scope="row">{_e(row[0])}</th>']
+        for cell in row[1:]:
+            css = "fail" if cell.endswith("FAILS") or cell == "fails a bound" else ("win" if cell == "CHOSEN" else "")
+            cells.append(f'<td class="{css}">{_e(cell)}</td>')
+        body.append(f'<tr class="{"chosen" if chosen else ""}">' + "".join(cells) + "</tr>")
+    return (f'<p>{_e(choice.sentence)}</p><table class="candidates"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>"
+            + ('<p class="muted">* the optimizing metric</p>' if choice.optimizing_metric else ""))
 
 
 def _not_advised(advice: "Advice") -> str:
@@ -160,30 +211,87 @@ def _not_advised(advice: "Advice") -> str:
         else:
             short = f"<code>{_e(check.rule)}</code> failed on " + "; ".join(_e(f) for f in check.failures)
         items.append(f"<li><code>{_e(answer.name)}</code>: {short}"
-                     f"<details><summary>Why not?</summary><pre>{_e(answer)}</pre></details></li>")
+                     f"<details><summary>Why not?</summary><pre>{_e(answer.full())}</pre></details></li>")
     return "<ul>" + "".join(items) + "</ul>"
 
 
+def _value_table(rows: list[Any]) -> str:
+    return "<table>" + "".join(
+        f'<tr><th scope="row">{_e(field_title(r.name))} <code>{_e(r.name)}</code></th>'
+        f'<td class="num">{_e(r.text)}</td></tr>' for r in rows) + "</table>"
+
+
 def _values(advice: "Advice") -> str:
-    rows = "".join(
-        f'<tr><th scope="row">{_e(field_title(name))} <code>{_e(name)}</code></th>'
-        f'<td class="num">{_value(name, value)}</td></tr>'
-        for name, value in advice.values.items()
-    )
-    return f"<table>{rows}</table>"
+    """The values the plan rests on; the others behind a toggle, cut to their first rows (JSON has them all)."""
+    key, other = split_values(advice)
+    out = _value_table(key) if key else '<p class="muted">None that the plan rests on.</p>'
+    if other:
+        limit = LIST_LIMIT * 4
+        more = (f'<p class="muted">and {len(other) - limit:,} more (the JSON output lists them all)</p>'
+                if len(other) > limit else "")
+        out += (f"<details><summary>{len(other):,} other values</summary>{_value_table(other[:limit])}{more}"
+                "</details>")
+    return out
 
 
 def _missing(advice: "Advice") -> str:
     return "<ul>" + "".join(f"<li><code>{_e(m.name)}</code>: {_e(m.why)}</li>" for m in advice.missing) + "</ul>"
 
 
-def _figures(advice: "Advice") -> tuple[str, str]:
-    """The ladder chart and the explanation graph, as inline SVG with ids made unique to this page."""
-    from .plots import figure_svg, graph_svg, ladder_figure, prefix_ids
+def chain_graph(advice: "Advice") -> Any:
+    """The part of the graph behind the headline: the primary (or undetermined) diagnosis and the "do first"
+    actions, with everything they rest on; None when there is no such part (the whole graph is shown)."""
+    import networkx as nx
+
+    graph = advice.graph
+    targets = [f"diagnosis:{advice.primary_problem}"] if advice.primary_problem else []
+    if advice.undetermined is not None:
+        targets.append(f"diagnosis:{advice.undetermined.name}")
+    targets += [f"action:{a.name}" for a in advice.actions if a.step == "do first"]
+    if advice.choice is not None:
+        targets.append("value:selected_candidate")
+    nodes: set[str] = set()
+    for target in targets:
+        if target in graph:
+            nodes |= _chain(graph, target)
+    if not nodes or len(nodes) == len(graph):
+        return None
+    return graph.subgraph(nodes).copy()
+
+
+def _chain(graph: Any, target: str) -> set[str]:
+    """`target` and what it rests on, as `why` shows it: a summary of many facts (the largest gap) that the
+    chain reads is one node, its own derivation left to the full graph."""
+    from .inference.explain import SUMMARY_READS
+
+    seen, stack = {target}, [target]
+    while stack:  # fact nodes only: each adds the rules that concluded it and what those rules read
+        node = stack.pop()
+        rules = list(graph.predecessors(node))
+        if node != target and graph.nodes[node].get("kind") == "value" and any(
+                sum(1 for p in graph.predecessors(rule) if graph.nodes[p].get("kind") != "input") > SUMMARY_READS
+                for rule in rules):  # a summary (the largest gap), as in why: see Explanation.is_summary
+            continue
+        for rule in rules:
+            seen.add(rule)
+            for premise in graph.predecessors(rule):
+                if premise not in seen:
+                    seen.add(premise)
+                    stack.append(premise)
+    return seen
+
+
+def _figures(advice: "Advice") -> tuple[str, str, str, str]:
+    """The ladder, the chain graph (or '' when the whole graph is the chain), the whole graph, and a note when
+    Graphviz could not draw them; inline SVG with ids made unique to this page."""
+    from .plots import figure_svg, graph_svg_note, ladder_figure, prefix_ids
 
     ladder = prefix_ids(figure_svg(ladder_figure(advice)), "mls-ladder-")
-    graph = prefix_ids(graph_svg(advice), "mls-graph-")
-    return ladder, graph
+    chain = chain_graph(advice)
+    chain_svg, note = ("", "") if chain is None else graph_svg_note(advice, chain, "TB")
+    graph, full_note = graph_svg_note(advice)
+    return (ladder, prefix_ids(chain_svg, "mls-chain-") if chain_svg else "", prefix_ids(graph, "mls-graph-"),
+            note or full_note)
 
 
 def _legend() -> str:
@@ -199,24 +307,45 @@ def _legend() -> str:
     return '<span class="legend">' + "".join(f"<span>{item}</span>" for item in items) + "</span>"
 
 
+def _graph_section(chain: str, graph: str, note: str) -> list[str]:
+    caption = ("From the facts given through rule firings and derived values to diagnoses and actions. "
+               f"{_legend()}")
+    warning = (f'<p class="muted warn">Drawn without Graphviz, more plainly: {_e(note)}.</p>' if note else "")
+    if not chain:
+        return ["<h2>Explanation graph</h2>", warning,
+                f'<figure class="graph" role="img" aria-label="Explanation graph">{graph}'
+                f"<figcaption>{caption}</figcaption></figure>"]
+    return ["<h2>Why: the primary problem's chain</h2>", warning,
+            f'<figure class="graph chain" role="img" aria-label="The reasoning behind the first steps">{chain}'
+            f"<figcaption>{caption}</figcaption></figure>",
+            '<details class="full-graph"><summary>Show the full explanation graph</summary>'
+            f'<figure class="graph" role="img" aria-label="Explanation graph">{graph}</figure></details>']
+
+
 def fragment(advice: "Advice") -> str:
     """The report as one `<div>` with its own scoped styles: what notebooks show, and the page's body."""
-    ladder, graph = _figures(advice)
+    ladder, chain, graph, note = _figures(advice)
+    by_diagnosis, by_action = plan_reasons(advice, plan_first=True)  # the page shows the plan first
     parts = [
         '<div class="mls-report">',
         f"<style>{CSS}</style>",
         "<h1>mlstrategy advice</h1>",
         _primary(advice),
+    ]
+    if advice.choice is not None:
+        parts += ["<h2>Model choice</h2>", _choice(advice)]
+    parts += [
+        "<h2>Plan</h2>",
+        _plan(advice, by_action),
         "<h2>Facts given</h2>",
         _facts(advice),
         "<h2>Error ladder</h2>",
         f'<figure class="ladder" role="img" aria-label="Error ladder with its gaps">{ladder}'
         "<figcaption>Each step is an error level; each arrow a gap between two steps, "
-        "the primary problem's in red.</figcaption></figure>",
+        "the primary problem's in red; whiskers are confidence intervals, shaded bands plausible ranges."
+        "</figcaption></figure>",
         "<h2>Diagnoses</h2>",
-        _diagnoses(advice),
-        "<h2>Plan</h2>",
-        _plan(advice),
+        _diagnoses(advice, by_diagnosis),
     ]
     if advice.not_advised:
         parts += ["<h2>Considered, not advised</h2>", _not_advised(advice)]
@@ -224,14 +353,8 @@ def fragment(advice: "Advice") -> str:
         parts += ["<h2>Values</h2>", _values(advice)]
     if advice.missing:
         parts += ["<h2>Would sharpen the advice</h2>", _missing(advice)]
-    parts += [
-        "<h2>Explanation graph</h2>",
-        f'<figure class="graph" role="img" aria-label="Explanation graph">{graph}'
-        "<figcaption>From the facts given (left) through rule firings and derived values to diagnoses and "
-        f"actions (right). {_legend()}</figcaption></figure>",
-        f"<footer>Made by mlstrategy {_e(__version__)}.</footer>",
-        "</div>",
-    ]
+    parts += _graph_section(chain, graph, note)
+    parts += [f"<footer>Made by mlstrategy {_e(__version__)}.</footer>", "</div>"]
     return "\n".join(parts)
 
 

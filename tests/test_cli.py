@@ -60,6 +60,8 @@ def test_why_and_why_not(capsys):
     code, out, _ = run(capsys, "why", "bigger_model", *FLAGS)
     assert code == 0 and "Training error 8% - Bayes proxy 1% = avoidable bias 7%" in out
     code, out, _ = run(capsys, "why-not", "more_data", *FLAGS)
+    assert code == 0 and out.count("\n") == 1 and "nearest rule [variance.actions]" in out
+    code, out, _ = run(capsys, "why-not", "more_data", "--all", *FLAGS)
     assert code == 0 and "variance.worth_acting_on" in out
     code, _, err = run(capsys, "why", "more_data", *FLAGS)
     assert code == 2 and "mlstrategy why-not more_data" in err
@@ -140,7 +142,7 @@ def test_many_situations_as_json_lines(capsys, tmp_path):
 def test_html_report_and_plot_files(capsys, tmp_path):
     report, ladder, graph = tmp_path / "r.html", tmp_path / "ladder.png", tmp_path / "graph.svg"
     assert run(capsys, "advise", *FLAGS, "--format", "html", "-o", str(report))[0] == 0
-    assert report.read_text().count("<svg") == 2
+    assert report.read_text().count("<svg") == 3
     assert run(capsys, "plot", *FLAGS, "-o", str(ladder))[0] == 0
     assert ladder.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert run(capsys, "plot", *FLAGS, "--what", "graph", "-o", str(graph))[0] == 0
@@ -169,3 +171,66 @@ def test_a_misspelt_flag_names_the_closest_one(capsys):
     with pytest.raises(SystemExit) as caught:
         main(["advise", "--train-eror", "8%", "--dev-error", "10%"])
     assert caught.value.code == 2 and "--train-eror -> --train-error" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- every failure: one line, exit code 2
+def one_line_failure(argv: list[str], *, cwd=None) -> str:
+    """Run the real command (a subprocess: a traceback would show) and return its one-line error."""
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "mlstrategy.cli", *argv], capture_output=True, text=True,
+                          timeout=120, cwd=cwd, check=False)
+    assert done.returncode == 2, (done.returncode, done.stderr[-800:])
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mlstrategy: "), done.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["plot", "-o", "x.txt"], "the error ladder can be written as"),
+    (["plot", "-o", "x.bmp3"], "not '.bmp3'"),
+    (["plot", "--what", "graph", "-o", "x.jpg"], "the explanation graph can be written as .svg, .png, .pdf, not '.jpg'"),
+])
+def test_a_picture_format_that_cannot_be_written_is_one_line(tmp_path, argv, expected):
+    pytest.importorskip("matplotlib")
+    assert expected in one_line_failure([*argv[:1], *FLAGS, *argv[1:]], cwd=tmp_path)
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_a_missing_mlflow_run_is_one_line(tmp_path):
+    pytest.importorskip("mlflow")
+    line = one_line_failure(["advise", "--mlflow-run", "0123456789abcdef", "--mlflow-uri", (tmp_path / "mlruns").as_uri()],
+                            cwd=tmp_path)
+    assert "0123456789abcdef" in line
+
+
+def test_plot_graph_as_pdf_and_a_name_without_extension(capsys, tmp_path):
+    pytest.importorskip("matplotlib")
+    code, _, err = run(capsys, "plot", *FLAGS, "--what", "graph", "-o", str(tmp_path / "g.pdf"))
+    assert code == 0 and (tmp_path / "g.pdf").read_bytes().startswith(b"%PDF") and "PDF" in err
+    code, _, err = run(capsys, "plot", *FLAGS, "-o", str(tmp_path / "ladder"))
+    assert code == 0 and (tmp_path / "ladder.png").read_bytes()[:4] == b"\x89PNG"
+    assert f"wrote {tmp_path / 'ladder.png'} (error ladder, PNG: the name had no extension)" in err
+    code, _, err = run(capsys, "advise", *FLAGS, "-o", str(tmp_path / "report"))
+    assert code == 0 and "wrote" in err and "text report" in err and "no extension" in err
+    code, _, err = run(capsys, "advise", *FLAGS, "-o", str(tmp_path / "report.md"))
+    assert code == 0 and (tmp_path / "report.md").read_text().startswith("## mlstrategy advice")
+
+
+def test_settings_take_percentages(capsys):
+    code, out, _ = run(capsys, "advise", *FLAGS, "--dev-size", "1000", "--train-size", "1000", "--format", "json",
+                       "--set", "confidence=90%", "--set", "min_gap=0.2%")
+    settings = json.loads(out)["settings"]
+    assert code == 0 and settings["confidence"] == pytest.approx(0.9) and settings["min_gap"] == pytest.approx(0.002)
+
+
+def test_every_option_has_help_text():
+    import argparse
+
+    from mlstrategy.cli import _all_parsers, build_parser
+
+    missing = [(parser.prog, action.dest) for parser in _all_parsers(build_parser()) for action in parser._actions
+               if not isinstance(action, argparse._SubParsersAction) and action.help in (None, "")
+               and action.dest != "help"]
+    assert missing == []

@@ -44,11 +44,13 @@ def test_why_of_something_not_concluded_points_to_why_not(bias):
 
 def test_why_not_names_the_rule_and_the_failed_condition_with_values(bias):
     answer = bias.why_not("more_data")
-    text = str(answer)
+    text, full = str(answer), answer.full()
     assert not answer.concluded
     assert answer.nearest.rule == "variance.actions"
-    assert "variance.worth_acting_on" in text
+    # one line leads: the nearest rule and its failed condition, with values; the nested tree is on request
+    assert "\n" not in text and text.startswith("action more_data was not concluded: nearest rule [variance.actions]")
     assert "variance (2%) >= largest gap (7%) x setting secondary_gap_ratio (0.6) = 4.2%" in text
+    assert "variance.worth_acting_on" in full and "variance.worth_acting_on" not in text
     assert bias.why_not("bigger_model").concluded
     assert "No rule concludes 'foo'" in str(bias.why_not("foo"))
 
@@ -72,7 +74,7 @@ def test_graph_contract(bias):
 
 def test_graph_exports(bias):
     dot = bias.to_dot()
-    assert dot.startswith("strict digraph") and '"action:bigger_model"' in dot
+    assert dot.startswith("strict digraph") and '"action bigger_model"' in dot
     mermaid = bias.to_mermaid()
     assert mermaid.startswith("flowchart LR") and "-->" in mermaid
     data = bias.to_node_link()

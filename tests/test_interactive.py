@@ -153,3 +153,23 @@ def test_mlstrategy_consult_from_a_piped_script():
 def test_mlstrategy_consult_rejects_invalid_facts_before_asking(capsys):
     assert main(["consult", "--dev-error", "800%"]) == 2
     assert "invalid input" in capsys.readouterr().err
+
+
+def test_back_undoes_the_last_answer_and_asks_it_again():
+    advice, user = run(START, "1%", "back", "2%", "done")
+    assert user.prompts[:3] == ["human_error? ", questions(**START, human_error="1%")[0], "human_error? "]
+    assert advice.situation.human_error == 0.02
+    assert "<- back to human_error" in user.text
+
+
+def test_back_with_nothing_answered_says_so():
+    advice, user = run(START, "back", "done")
+    assert "(nothing to go back to)" in user.text and advice.situation.human_error is None
+
+
+def test_set_gives_a_fact_that_was_not_asked_and_the_question_stays_open():
+    advice, user = run(START, "set dev_size 5000", "set dev-sise 1", "set test_error=12%", "1%", "done")
+    assert advice.situation.dev_size == 5000 and advice.situation.test_error == 0.12
+    assert advice.situation.human_error == 0.01  # the question in hand was asked again and answered
+    assert "no fact is called 'dev_sise' (did you mean 'dev_size'?)" in user.text
+    assert user.prompts[:4] == ["human_error? "] * 4

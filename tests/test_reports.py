@@ -54,6 +54,10 @@ def hostile() -> mls.Advice:
                       dev_distribution=SCRIPT, test_distribution="mobile")
 
 
+# The fallback drawing warns (it is never silent: test_without_graphviz_the_fallback_drawing_says_so checks it).
+pytestmark = pytest.mark.filterwarnings("ignore:explanation graph drawn with matplotlib")
+
+
 @pytest.fixture(params=["dot", "matplotlib"])
 def graph_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Each way of drawing the explanation graph: Graphviz's dot (where installed), and the matplotlib fallback."""
@@ -124,13 +128,14 @@ def test_html_page_parses_and_shows_the_plan_its_reasons_and_both_pictures(plott
     parsed = Page(page)
     assert page.startswith("<!DOCTYPE html>")
     assert parsed.errors == [] and parsed.stack == []
-    assert parsed.starts["svg"] == 2  # the error ladder and the explanation graph, inline
+    assert parsed.starts["svg"] == 3  # the error ladder, the primary problem's chain and the full graph, inline
     assert parsed.starts.get("script", 0) == 0 and parsed.starts.get("img", 0) == 0
     assert all(link.startswith("#") for link in parsed.links), "nothing may load from outside the page"
     text = parsed.text
     assert "Primary problem: Avoidable bias (7%)" in text
-    assert in_order(text, ["Facts given", "Error ladder", "Diagnoses", "Plan", "Values", "Would sharpen the advice",
-                           "Explanation graph"])
+    assert in_order(text, [ladder.headline, "Plan", "Do first", "Also possible", "Facts given", "Error ladder",
+                           "Diagnoses", "Values", "Would sharpen the advice", "the primary problem's chain",
+                           "Show the full explanation graph"])
     assert in_order(text, [action.title for action in ladder.actions])  # the plan, in its order
     assert "Training error 8% - Bayes proxy 1% = avoidable bias 7%." in text  # a why chain, folded in <details>
     assert parsed.starts["details"] >= len(ladder.actions) + len(ladder.diagnoses)
@@ -162,7 +167,7 @@ def test_save_html_writes_the_page(plotting, ladder, tmp_path):
 
 def test_notebooks_get_the_report_without_the_page_wrapper(plotting, ladder):
     fragment = ladder._repr_html_()
-    assert fragment is not None and fragment.count("<svg") == 2
+    assert fragment is not None and fragment.count("<svg") == 3
     assert "<html" not in fragment and "<body" not in fragment
     assert Page(fragment).errors == []
 
@@ -242,7 +247,8 @@ def test_graph_svg_on_both_paths(plotting, ladder, graph_path, tmp_path):
     assert ladder.save_graph(tmp_path / "graph.svg").read_text(encoding="utf-8").count("<svg") == 1
     width, height = png_size(ladder.save_graph(tmp_path / "graph.png"))
     assert width > 200 and height > 100
-    with pytest.raises(ValueError, match=r"\.svg or \.png"):
+    assert ladder.save_graph(tmp_path / "graph.pdf").read_bytes().startswith(b"%PDF")
+    with pytest.raises(ValueError, match=r"\.svg, \.png, \.pdf, not .\.gif"):
         ladder.save_graph(tmp_path / "graph.gif")
 
 
@@ -259,12 +265,17 @@ def test_the_fallback_drawing_styles_each_kind_and_has_a_legend(plotting, ladder
     assert legend == ["input (given)", "rule firing", "derived value", "diagnosis", "action"]
 
 
-def test_a_label_dot_refuses_falls_back_to_the_drawing(plotting):
-    # A quote in a user's label breaks the DOT text; the picture is drawn by matplotlib instead of failing.
-    from mlstrategy.plots import graph_svg
+def test_without_graphviz_the_fallback_drawing_says_so(plotting, monkeypatch):
+    # The matplotlib drawing is slower and plainer: using it is never silent (a warning, and a note on the page).
+    from mlstrategy import plots
 
     advice = mls.advise(dev_distribution='phone "pro"', test_distribution="web")
-    assert graph_svg(advice).startswith("<svg")
+    monkeypatch.setattr(plots.shutil, "which", lambda name: None)
+    with pytest.warns(RuntimeWarning, match="not installed"):
+        assert plots.graph_svg(advice).startswith("<svg")
+    with pytest.warns(RuntimeWarning):
+        page = Page(advice.to_html()).text
+    assert "Drawn without Graphviz, more plainly: Graphviz's dot program is not installed" in page
 
 
 # ---------------------------------------------------------------- in a real browser
@@ -284,7 +295,7 @@ def test_a_headless_browser_renders_the_page_without_errors(plotting, ladder, tm
     )
     assert done.returncode == 0, done.stderr[-2000:]
     dom = Page(done.stdout)
-    assert dom.starts.get("svg") == 2
+    assert dom.starts.get("svg") == 3
     assert in_order(dom.text, ["Primary problem: Avoidable bias (7%)", "Plan", *[a.title for a in ladder.actions]])
     console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
     assert console == [], "the page logged errors or blocked loads:\n" + "\n".join(console)
