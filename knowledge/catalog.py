@@ -173,6 +173,13 @@ FRACTION_VALUES: frozenset[str] = frozenset({
 })
 """Values shown as percentages in explanations."""
 
+BOOKKEEPING_VALUES: frozenset[str] = frozenset({
+    "gap_leader", "undetermined_kind", "undetermined_between", "unsettled_bias", "unsettled_noise", "settled_by",
+    "dev_gap_could_be_noise",
+})
+"""Values that exist for rules to compare (the undetermined diagnoses show them in words): kept in `Advice.values`
+and JSON, left out of the value tables people read."""
+
 VALUE_TITLES: dict[str, str] = {
     "human_error": "human-level error",
     "bayes_error": "Bayes error",

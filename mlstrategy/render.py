@@ -48,22 +48,6 @@ def _diagnosis_line(diagnosis: "Diagnosis") -> str:
     return line
 
 
-def _primary_line(advice: "Advice") -> str:
-    """The headline: the primary problem, or what the facts cannot tell yet, or how the project stands."""
-    primary = advice.primary_problem
-    if primary:
-        return f"Primary problem: {primary}"
-    first = next((d for d in advice.diagnoses if d.kind in ("undetermined", "status")), None)
-    if first is not None and first.kind == "undetermined":
-        between = advice.values.get("undetermined_between") or ()
-        settle = advice.values.get("settled_by") or ()
-        return (f"Primary problem: can't tell yet ({' or '.join(between) or first.title})"
-                + (f"; measure {', '.join(settle)} to settle it" if settle else ""))
-    if first is not None:
-        return f"Status: {first.title}"
-    return "Primary problem: none found"
-
-
 def _params(params: dict[str, Any]) -> str:
     return ", ".join(f"{key}={brief(key, value)}" for key, value in params.items())
 
@@ -143,7 +127,6 @@ def text(advice: "Advice") -> str:
     """A plain-text report: headline, the model choice, diagnoses, the plan in steps, values, questions."""
     lines = ["mlstrategy advice", "=================", advice.headline, ""]
     lines.append(f"Given: {_given(advice) or 'nothing'}")
-    lines.append(_primary_line(advice))
     choice = advice.choice
     if choice is not None:
         lines += ["", "Model choice", f"  {choice.sentence}", *_grid(*choice_table(choice))]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .inference.formatting import field_title, format_value
-from .knowledge.catalog import DIAGNOSES
+from .knowledge.catalog import BOOKKEEPING_VALUES, DIAGNOSES
 from .knowledge.gaps import GAPS
 from .sanitize import one_line
 
@@ -45,6 +45,17 @@ def _size(name: str, severity: float | None) -> str:
     return f" ({format_value(name, severity)})" if severity is not None else ""
 
 
+def _measurement(names: Iterable[str]) -> str:
+    """What a person does to settle a question: 'measure human-level error or Bayes error', 'measure on a bigger
+    dev set' (a set size is settled by more examples, not by stating it)."""
+    names = list(names)
+    facts = [field_title(n) for n in names if not n.endswith("_size")]
+    sets = [n[:-len("_size")].replace("_", "-") for n in names if n.endswith("_size")]
+    parts = ([f"measure {_join(facts, 'or')}"] if facts else []) + (
+        [f"measure on a bigger {_join(sets, 'or')} set"] if sets else [])
+    return " or ".join(parts)
+
+
 def headline(advice: "Advice") -> str:
     """One sentence: the primary problem and what to do first, or what cannot be told yet and the measurement
     that settles it, or that the target is met, or the model to choose, or that nothing needs fixing."""
@@ -58,8 +69,7 @@ def headline(advice: "Advice") -> str:
     if undetermined is not None:
         between = [DIAGNOSES[n].title.lower() if n in DIAGNOSES else n.replace("_", " ") for n in undetermined.between]
         what = _join(between, "or") if between else undetermined.title.lower()
-        settle = f" - measure {_join([field_title(n) for n in undetermined.settled_by], 'or')} to tell" \
-            if undetermined.settled_by else ""
+        settle = f" - {_measurement(undetermined.settled_by)} to tell" if undetermined.settled_by else ""
         return f"Can't tell yet: {what}{settle}."
     status = next((d for d in advice.diagnoses if d.kind == "status"), None)
     if status is not None:
@@ -148,6 +158,8 @@ def value_rows(advice: "Advice", names: Iterable[str] | None = None) -> list[Val
     bounds: dict[str, dict[str, Any]] = {}
     plain: dict[str, Any] = {}
     for key, value in values.items():
+        if key in BOOKKEEPING_VALUES:
+            continue
         prefix, sep, base = key.partition(":")
         if sep and prefix in INTERVAL_PREFIXES:
             bounds.setdefault(base, {})[prefix] = value
