@@ -15,6 +15,7 @@ from mlstrategy import advise
 from mlstrategy.knowledge.dsl import AnyOf, Known
 from mlstrategy.cases import DIFFICULTIES, fired, generate, input_closure
 from mlstrategy.cli import main
+from mlstrategy.facts import Bound, Candidate, ErrorAnalysis
 from mlstrategy.consult import default_engine
 from mlstrategy.inference.evaluate import holds
 from mlstrategy.inference.formatting import percent
@@ -113,6 +114,8 @@ def _accepted_from_fresh_advice(question: Question, facts: dict[str, Any]) -> se
         return {fresh.actions[0].name}
     if question.kind == "measure":
         return {fresh.missing[0].name}
+    if question.kind == "settle":
+        return set(fresh.values["settled_by"])
     if question.kind == "candidate":
         return {fresh.values.get("selected_candidate") or "none of them"}
     if question.kind == "shows":
@@ -151,8 +154,16 @@ def test_every_accepted_answer_is_what_advise_concludes_and_distractors_did_not_
                 assert choice.name not in {m.name for m in fresh.missing} and choice.name not in case.facts
 
 
+_STRUCTURE = set(Candidate.model_fields) | set(ErrorAnalysis.model_fields) | set(Bound.model_fields)
+"""Keys a part of a fact declares (a candidate's name, its errors_by_class, a bound's max): the story says them in
+words; the other keys (metric names, labels) are the user's own words and appear as given."""
+
+
 def _leaves(name: str, value: Any) -> list[str]:
     """The pieces of a fact a reader must find in the story: names, counts and rates, formatted as shown."""
+    if isinstance(value, list) and value and all(isinstance(v, float) for v in value) \
+            and not name.endswith(("_error", "_errors")):
+        return [f"{item:.4g}" for item in value]  # a learning curve: losses, not rates
     if isinstance(value, bool):
         return ["yes" if value else "no"]
     if isinstance(value, float) and (name.endswith(("_error", "_errors")) or name in ("precision", "recall", "accuracy")
@@ -166,7 +177,7 @@ def _leaves(name: str, value: Any) -> list[str]:
         return [value]
     if isinstance(value, dict):
         return [piece for key, item in value.items() for piece in
-                ([key] if key not in ("examined", "categories", "mislabeled", "name", "max", "min") else []) +
+                ([key] if key not in _STRUCTURE else []) +
                 _leaves(key if name != "human_errors" else "human_errors", item)]
     if isinstance(value, list):
         return [piece for item in value for piece in _leaves(name, item)]
