@@ -39,9 +39,11 @@ def format_value(name: str, value: Any) -> str:
         return f"{value:.4g}"
     if isinstance(value, dict):
         return ", ".join(f"{key} {format_value(name, item)}" for key, item in value.items())
-    if isinstance(value, (list, tuple)):  # names read as a list; anything else (candidates) by how many
+    if isinstance(value, (list, tuple)):  # names and numbers (a learning curve) read as a list; others by how many
         if value and all(isinstance(item, str) for item in value):
             return ", ".join(value)
+        if value and all(isinstance(item, (int, float)) and not isinstance(item, bool) for item in value):
+            return ", ".join(format_value(name, item) for item in value)
         return f"{len(value):,}"
     return str(value)
 

@@ -138,6 +138,8 @@ def _dev_gap_could_be_noise(facts: Mapping[str, Any]) -> bool | None:
             continue
         if None in (facts.get(gap), facts.get(high), facts.get(low)) or facts[gap] < facts["setting:min_gap"]:
             continue
+        if facts[gap] < facts["largest_gap"] * facts["setting:secondary_gap_ratio"]:
+            continue  # a gap not worth acting on stays so whatever the noise
         n_high = SMALL_DEV_SET if high == "dev_error" else None
         n_low = SMALL_DEV_SET if low == "dev_error" else None
         if newcombe(facts[high], n_high, facts[low], n_low, facts["setting:confidence"])[0] <= 0:
@@ -206,10 +208,10 @@ RULES: tuple[Rule, ...] = (
         id="significance.dev_gap_could_be_noise",
         section="Size of the dev and test sets",
         title="Could a dev-side gap be noise?",
-        when=absent("dev_size"),
+        when=all_of(absent("dev_size"), known("largest_gap")),
         then=(Value("dev_gap_could_be_noise", _dev_gap_could_be_noise,
                     ("variance", "data_mismatch", "dev_set_overfitting", "dev_error", "test_error", "train_error",
-                     "train_dev_error")),),
+                     "train_dev_error", "largest_gap")),),
         because=(f"A gap measured on the dev set could be within the noise of a small dev set ({SMALL_DEV_SET:,} "
                  "examples): whether it is depends on the dev set size."),
     ),

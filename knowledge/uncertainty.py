@@ -196,8 +196,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _undetermined_rule(
         "variance_or_data_mismatch",
-        "The gap from training to dev error could be variance or data mismatch: measure a train-dev error "
-        "(settled by {settled_by}) before choosing variance or mismatch fixes.",
+        "The gap from training to dev error could be variance or data mismatch: the measurement named "
+        "({settled_by}) tells which, before choosing variance or mismatch fixes.",
     ),
     _undetermined_rule(
         "gaps_undetermined",

@@ -5,11 +5,14 @@ Rules are data (`mlstrategy.knowledge.dsl`), so the generator needs no knowledge
    through the rules that produce them;
 2. a seeded random draft of those facts, drawn from plausible values for each input (an error ladder
    Bayes <= train <= train-dev <= dev <= test, set sizes, a project's own labels; `FIELD_SAMPLERS`), with
-   an unknown input drawn by its type, so a new field or rule needs no new code here;
+   an unknown input drawn by its type, so a new field or rule needs no new code here; a group of inputs that
+   state the same thing (the human levels) is stated or left out as one;
 3. constraint repair: the engine runs, the evaluator (`inference.evaluate`) names the conditions that fail
    on the snapshot the rule saw, and one of them is repaired: a comparison of an input against a constant,
    a setting or another field is solved for that input; a known/absent input is added or removed; a
-   condition on a derived field redraws one input it depends on;
+   condition on a derived field redraws (or leaves out) one input it depends on, and one that asks a gap to
+   be negative draws the error ladder out of order (contradictory facts, for the consistency caveats); a
+   collection compared by its size misses by keeping fewer items;
 4. verification: a situation is returned only when `advise()` on it agrees (the rule fired, or did not).
 
 >>> found = generate("bias.worth_acting_on", seed=1)
@@ -98,9 +101,10 @@ def input_closure(rule: Rule) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _field_closure(name: str) -> tuple[str, ...]:
-    """The inputs one snapshot field depends on (itself, for an input)."""
-    if name in Situation.model_fields:
+def _field_closure(name: str, derived: bool = False) -> tuple[str, ...]:
+    """The inputs one snapshot field depends on (itself, for an input; with `derived`, what the rules that also
+    derive an input field, e.g. the optimizing metric, compute it from)."""
+    if name in Situation.model_fields and not derived:
         return (name,)
     knowledge = _knowledge()
     found: dict[str, None] = {}
@@ -142,15 +146,33 @@ def _fraction(value: float) -> float:
 _GAPS = ((0.0, 1), (0.001, 1), (0.002, 1), (0.005, 2), (0.01, 3), (0.02, 3), (0.03, 2), (0.05, 2), (0.07, 2), (0.1, 1))
 
 
-def _ladder(rng: Random, hard: bool) -> dict[str, float]:
-    """Bayes <= train <= train-dev <= dev <= test, with gaps the course's examples use; hard ladders tie or pass humans."""
+LADDER_KEYS = ("bayes", "train_error", "train_dev_error", "dev_error", "test_error")
+"""The steps of the error ladder, lowest first (`bayes` stands for every human level and the Bayes error)."""
+
+
+def _ladder(rng: Random, hard: bool, below: tuple[str, str] | None = None) -> dict[str, float]:
+    """Bayes <= train <= train-dev <= dev <= test, with gaps the course's examples use; hard ladders tie or pass humans.
+
+    `below` = (earlier, later) breaks the ladder once: the later step is drawn below the earlier one (a
+    contradictory measurement, for rules that ask for a negative gap); the other steps keep their order."""
+    ladder = _ordered_ladder(rng, hard)
+    if below is not None:
+        earlier, later = below
+        drop = rng.choice((0.005, 0.01, 0.02, 0.05))
+        if ladder[earlier] <= drop:
+            drop = ladder[earlier] * rng.choice((0.6, 0.9))
+        ladder[later] = _fraction(ladder[earlier] - drop)
+    return ladder
+
+
+def _ordered_ladder(rng: Random, hard: bool) -> dict[str, float]:
     bayes = _pick(rng, (0.002, 1), (0.005, 2), (0.01, 3), (0.02, 1), (0.05, 1), (0.075, 1))  # people err a little
     gaps = [_pick(rng, *_GAPS) for _ in range(4)]
     if hard and rng.random() < 0.5:  # a near-tie between the two largest gaps
         order = sorted(range(4), key=lambda i: -gaps[i])
         gaps[order[1]] = round(gaps[order[0]] * rng.choice((0.5, 0.6, 0.7, 0.8)), 4)
     train = bayes + gaps[0]
-    if hard and rng.random() < 0.3:  # past human level
+    if rng.random() < (0.3 if hard else 0.1):  # past human level (rarely in easier drafts: some rules need it)
         train = bayes * rng.choice((0.5, 0.8, 1.0))
     ladder = {"bayes": bayes, "train_error": train, "train_dev_error": train + gaps[1]}
     ladder["dev_error"] = ladder["train_dev_error"] + gaps[2]
@@ -248,6 +270,8 @@ FIELD_SAMPLERS: dict[str, Sampler] = {
     "bayes_error": lambda rng, d, p: _fraction(d["_ladder"]["bayes"] * rng.choice((1.0, 0.5))),
     **{name: (lambda key: lambda rng, d, p: d["_ladder"][key])(name)
        for name in ("train_error", "train_dev_error", "dev_error", "test_error")},
+    # the error the product needs: near the dev error (met, met within noise, or not yet)
+    "target_error": lambda rng, d, p: _fraction(d["_ladder"]["dev_error"] * rng.choice((0.5, 0.8, 1.0, 1.2, 2.0))),
     "train_size": lambda rng, d, p: rng.choice((1_000, 10_000, 100_000, 1_000_000, 5_000_000)),
     "train_dev_size": lambda rng, d, p: _size(rng, d["_hard"]),
     "dev_size": lambda rng, d, p: _size(rng, d["_hard"]),
@@ -363,8 +387,25 @@ def _context(rng: Random, hard: bool) -> tuple[str, ...]:
 ALTERNATIVES: tuple[tuple[str, ...], ...] = (("human_error", "human_errors", "bayes_error"),)
 """Inputs that state the same thing in different ways: a fresh draft states one of each group (repair may add more)."""
 
-LADDER_FIELDS = ("human_error", "human_errors", "bayes_error", "train_error", "train_dev_error", "dev_error", "test_error")
-"""Inputs drawn from the error ladder: redrawn together so that they stay one consistent story."""
+LADDER_FIELDS = ("human_error", "human_errors", "bayes_error", "train_error", "train_dev_error", "dev_error", "test_error",
+                 "target_error")
+"""Inputs drawn from the error ladder: redrawn together so that they stay one story."""
+_LADDER_STEP = {"human_error": "bayes", "human_errors": "bayes", "bayes_error": "bayes", "train_error": "train_error",
+                "train_dev_error": "train_dev_error", "dev_error": "dev_error", "test_error": "test_error"}
+"""The ladder step each error input is drawn from."""
+
+
+def _chosen(closure: Iterable[str], rng: Random) -> list[str]:
+    """The inputs a fresh draft states: each with probability 3/4, a group of `ALTERNATIVES` as one (so that a draft
+    without any human level, which some rules need, is as likely as one without the training error)."""
+    decided: dict[tuple[str, ...], bool] = {}
+    out = []
+    for name in closure:
+        group = next((g for g in ALTERNATIVES if name in g), None)
+        keep = rng.random() < 0.75 if group is None else decided.setdefault(group, rng.random() < 0.75)
+        if keep:
+            out.append(name)
+    return out
 
 
 def _draft(fields: Iterable[str], rng: Random, project: Project, hard: bool) -> dict[str, Any]:
@@ -454,24 +495,49 @@ def _solve(op: str, target: Any, kind: str, rng: Random, project: Project, choic
     return value
 
 
-def _redraw(fields: Iterable[str], draft: dict[str, Any], rng: Random, project: Project, add: bool) -> None:
-    """Redraw one input a derived field depends on (adding it when absent and `add`)."""
+def _redraw(fields: Iterable[str], draft: dict[str, Any], rng: Random, project: Project, add: bool,
+            drop: float | None = None) -> None:
+    """Redraw one input a derived field depends on (adding it when absent and `add`; leaving a stated one out with
+    probability `drop`, by default only when not adding: a derived value may rest on an input's absence)."""
     stated = {name for group in ALTERNATIVES if set(group) & set(draft) for name in group}
     names = [name for name in fields if name in draft or (add and name not in stated)]
     if not names:
         return
     name = rng.choice(names)
-    if name in draft and rng.random() < 0.2 and not add:
+    if name in draft and rng.random() < (drop if drop is not None else 0.0 if add else 0.2):
         del draft[name]
         return
     if name in LADDER_FIELDS:
-        draft["_ladder"] = _ladder(rng, draft.get("_hard", False))
-        for error in LADDER_FIELDS:
-            if error in draft:
-                draft[error] = draw(error, rng, draft, project)
+        _redraw_ladder(draft, rng, project)
     value = draw(name, rng, draft, project)
     if value is not None:
         draft[name] = value
+
+
+def _redraw_ladder(draft: dict[str, Any], rng: Random, project: Project, below: tuple[str, str] | None = None) -> None:
+    """A new error ladder (broken once when `below` says so), and every error level the draft states redrawn from it."""
+    draft["_ladder"] = _ladder(rng, draft.get("_hard", False), below)
+    for error in LADDER_FIELDS:
+        if error in draft:
+            draft[error] = draw(error, rng, draft, project)
+
+
+def _contradiction(field: str, draft: Mapping[str, Any], rng: Random) -> tuple[str, str] | None:
+    """Two neighbouring ladder steps a derived field depends on (and the draft states), to draw out of order: how
+    a gap asked to be negative (a contradictory measurement) is reached. None when the field rests on no two."""
+    steps = {_LADDER_STEP[name] for name in _field_closure(field) if name in draft and name in _LADDER_STEP}
+    ordered = [key for key in LADDER_KEYS if key in steps]
+    if len(ordered) < 2:
+        return None
+    index = rng.randrange(len(ordered) - 1)
+    return ordered[index], ordered[index + 1]
+
+
+def _wants_negative(op: str, right: Any) -> bool:
+    """Whether `value op right` can hold only for a negative value (which no ordered error ladder gives a gap)."""
+    if not isinstance(right, (int, float)) or isinstance(right, bool):
+        return False
+    return (op == "<" and right <= 0) or (op == "<=" and right < 0)
 
 
 def _repair(atom: Any, snapshot: Mapping[str, Any], draft: dict[str, Any], rng: Random, project: Project,
@@ -481,7 +547,8 @@ def _repair(atom: Any, snapshot: Mapping[str, Any], draft: dict[str, Any], rng: 
     if isinstance(atom, (Known, Absent)):
         name = atom.ref.field
         want_present = isinstance(atom, Known) == make_true
-        if name in inputs:
+        derived_only = name not in draft and not want_present  # absent as an input, present as derived
+        if name in inputs and not derived_only:
             if want_present:
                 value = draw(name, rng, draft, project)
                 if value is not None:
@@ -489,7 +556,9 @@ def _repair(atom: Any, snapshot: Mapping[str, Any], draft: dict[str, Any], rng: 
             else:
                 draft.pop(name, None)
         else:
-            _redraw(_field_closure(name), draft, rng, project, add=want_present)
+            # a derived value is absent mostly because what it is derived from is: leave inputs out half the time
+            _redraw(_field_closure(name, derived=derived_only), draft, rng, project, add=want_present,
+                    drop=None if want_present else 0.5)
         return
     assert isinstance(atom, Compare)
     left = atom.left.field
@@ -497,17 +566,43 @@ def _repair(atom: Any, snapshot: Mapping[str, Any], draft: dict[str, Any], rng: 
     if right is None:  # make the other side known first
         _redraw(tuple(f for field in atom.right.fields() for f in _field_closure(field)), draft, rng, project, add=True)
         return
+    op = atom.op if make_true else _NEGATED[atom.op]
+    if left not in inputs and _wants_negative(op, right):
+        below = _contradiction(left, draft, rng)
+        if below is not None:
+            _redraw_ladder(draft, rng, project, below)
+            return
     collection = left in inputs and _annotation_kind(left) in _COLLECTIONS
+    if collection and not make_true and left in draft and _shrink(left, op, right, draft, rng):
+        return  # a near miss keeps the collection, with too few items
     if left in inputs and not make_true and (collection or rng.random() < 0.2):
         draft.pop(left, None)  # an absent field fails every comparison
         return
     if left in inputs and not collection:
-        op = atom.op if make_true else _NEGATED[atom.op]
         value = _solve(op, right, _annotation_kind(left), rng, project, _choices(left))
         if value is not None:
             draft[left] = value
             return
-    _redraw(_field_closure(left), draft, rng, project, add=True)
+    _redraw(_field_closure(left), draft, rng, project, add=True, drop=0.2)
+
+
+def _shrink(name: str, op: str, right: Any, draft: dict[str, Any], rng: Random) -> bool:
+    """Keep some items of a collection compared by its size so that `size op right` holds (at least one item
+    stays: an empty collection is no fact); False when no such size exists."""
+    value = draft[name]
+    if not isinstance(value, (dict, list)) or not isinstance(right, (int, float)) or isinstance(right, bool):
+        return False
+    sizes = [size for size in range(1, len(value)) if _holds_size(op, size, right)]
+    if not sizes:
+        return False
+    size = rng.choice(sizes)
+    draft[name] = dict(list(value.items())[:size]) if isinstance(value, dict) else list(value[:size])
+    return True
+
+
+def _holds_size(op: str, size: int, right: float) -> bool:
+    return {">": size > right, ">=": size >= right, "<": size < right, "<=": size <= right,
+            "==": size == right, "!=": size != right}[op]
 
 
 _COLLECTIONS = ("dict", "list", "other")
@@ -582,7 +677,7 @@ def _generate(rule_id: str, seed: int, fires: bool, difficulty: str | None,
     for _ in range(RESTARTS):
         case_project = project or rng.choice(PROJECTS)
         hard = difficulty == "hard" or (difficulty == "medium" and rng.random() < 0.5)
-        fields = [name for name in closure if rng.random() < 0.75] + list(_context(rng, hard))
+        fields = _chosen(closure, rng) + list(_context(rng, hard))
         draft = _draft(fields, rng, case_project, hard)
         found = _search(rule, draft, rng, case_project, chosen_settings, True)
         attempts += found[1]

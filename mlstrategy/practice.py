@@ -3,7 +3,7 @@ own explanations.
 
 Each case is a short project story whose facts come from `mlstrategy.cases.generate` (facts under which
 one rule fires, found from the rules' conditions), followed by one to three multiple-choice questions:
-the primary problem (or what to measure first), the first action, the candidate to ship, or the call a
+the primary problem (or, when the facts cannot tell yet, what would settle it; or what to measure first), the first action, the candidate to ship, or the call a
 rule makes (end-to-end or a pipeline, transfer, multi-task). Every accepted answer is what `advise()`
 concludes for the story's facts; every distractor is a conclusion of rules that do not fire there, so a
 wrong answer is explained by `why_not` and the right one by `why`.
@@ -28,7 +28,9 @@ from random import Random
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .advice import Advice
-from .cases import DIFFICULTIES, Generated, NotFound, difficulty_of, fired, generate, hard_features, neighbours
+from .cases import (
+    DIFFICULTIES, Generated, NotFound, difficulty_of, fired, generate, hard_features, input_closure, neighbours,
+)
 from .consult import default_engine
 from .facts import FACT_GROUPS, Situation
 from .inference.evaluate import failures
@@ -81,9 +83,7 @@ def fact_text(name: str, value: Any) -> str:
         return "; ".join(" and ".join(f"{metric} {'at most' if side == 'max' else 'at least'} {_leaf(metric, bound)}"
                                       for side, bound in limits.items() if bound is not None)
                          for metric, limits in value.items())
-    if isinstance(value, list) and value and all(isinstance(item, (int, float)) for item in value):
-        return ", ".join(f"{item:g}" for item in value)
-    return _leaf(name, value)
+    return _leaf(name, value)  # a learning curve reads as its values, as explanations show them
 
 
 def story(facts: Mapping[str, Any], project: Project) -> str:
@@ -201,6 +201,8 @@ def _title(kind: str, name: str) -> str:
         return ACTIONS[name].title if name in ACTIONS else name.replace("_", " ").capitalize()
     if kind == "measure":
         return f"Measure the {field_title(name).replace('_', ' ')}"
+    if kind == "measure_more":  # a fact already given, that more examples would make precise
+        return f"Measure on more examples (a larger {field_title(name).replace('_', ' ')})"
     return name
 
 
@@ -341,6 +343,41 @@ def _recommend(advice: Advice, rule: Rule, rng: Random) -> Question | None:
                    _producible("action"), rng, rule.section)
 
 
+def _undetermined(advice: Advice) -> str | None:
+    """The undetermined diagnosis concluded (the facts cannot yet tell which problem it is), if any."""
+    return next((d.name for d in advice.diagnoses if d.name in DIAGNOSES and DIAGNOSES[d.name].kind == "undetermined"),
+                None)
+
+
+def _settle(advice: Advice, rng: Random) -> Question | None:
+    """When the facts cannot tell which problem it is: which measurements would settle it (`settled_by`)?
+
+    Every measurement the advice names is accepted; the distractors are facts some rule asks for elsewhere but
+    that the verdict does not read at all (outside the input closure of the rule deciding it), so they cannot
+    settle it."""
+    name = _undetermined(advice)
+    settled = tuple(advice.values.get("settled_by") or ())
+    if name is None or not settled:
+        return None
+    knowledge = default_engine().knowledge
+    why = advice.why(name, kind="diagnosis")
+    deciding = why.rules[0].rule if why.rules else None
+    reads = set(input_closure(knowledge.rule(deciding))) if deciding else set()
+    asked = {item.name for item in advice.missing}
+    pool = sorted({c.name for r in knowledge.rules for c in r.then if isinstance(c, Ask)}
+                  - set(settled) - reads - asked - set(advice.inputs))
+    rng.shuffle(pool)
+    wrong = pool[:DISTRACTORS]
+    verdict = _title("diagnosis", name)
+    explanations = {field: _why(advice, name, "diagnosis") for field in settled}
+    explanations.update({field: f"Why not: [{deciding}] decides '{verdict}' without reading {field_title(field)}, "
+                                f"so measuring it cannot settle the question" for field in wrong})
+    return _question("settle", f"The facts cannot tell yet ({verdict}). What would you measure to settle it?",
+                     [("measure_more" if field in advice.inputs else "measure", field) for field in settled],
+                     [("measure", field) for field in wrong], explanations,
+                     _section_of(why, ""), rng)
+
+
 def _asked_by(name: str) -> list[Rule]:
     return [rule for rule in default_engine().knowledge.rules
             if any(isinstance(c, Ask) and c.name == name for c in rule.then)]
@@ -400,7 +437,7 @@ def questions_for(advice: Advice, rule: Rule, rng: Random) -> tuple[Question, ..
     found: list[Question] = []
     seen: set[frozenset[str]] = set()
     makers: list[Callable[[], Question | None]] = [
-        lambda: _measure(advice, rule, rng), lambda: _shows(advice, rule, rng), lambda: _recommend(advice, rule, rng),
+        lambda: _settle(advice, rng), lambda: _measure(advice, rule, rng), lambda: _shows(advice, rule, rng), lambda: _recommend(advice, rule, rng),
         lambda: _candidate(advice, rng, rule.section), lambda: _primary(advice, rng),
         lambda: _first_action(advice, rng),
     ]
@@ -422,6 +459,15 @@ def _decides(advice: Advice, rule: Rule, found: Sequence[Question]) -> int:
         for choice in question.choices:
             if choice.name not in question.accepted:
                 continue
+            if question.kind == "settle":  # the rules that found the facts undetermined decide it
+                undetermined = _undetermined(advice)
+                if undetermined is not None:
+                    explanation = advice.why(undetermined, kind="diagnosis")
+                    if rule.id in {step.rule for step in explanation.rules}:
+                        return 0
+                    if rule.id in _chain_rules(explanation):
+                        best = 1
+                continue
             if choice.kind == "measure":
                 if rule.id in next((m.rules for m in advice.missing if m.name == choice.name), ()):
                     return 0
@@ -437,7 +483,7 @@ def _decides(advice: Advice, rule: Rule, found: Sequence[Question]) -> int:
     return best
 
 
-MAIN_QUESTIONS = ("primary", "first_action", "measure", "candidate")
+MAIN_QUESTIONS = ("primary", "settle", "first_action", "measure", "candidate")
 
 
 def make_case(rule_id: str, seed: int = 0, *, number: int = 1, difficulty: str | None = None,

@@ -1,6 +1,7 @@
 """The flight simulator: every rule reachable by the case generator, answers from advise(), explanations that hold."""
 from __future__ import annotations
 
+import functools
 import io
 import json
 import subprocess
@@ -15,11 +16,13 @@ from mlstrategy import advise
 from mlstrategy.knowledge.dsl import AnyOf, Known
 from mlstrategy.cases import DIFFICULTIES, fired, generate, input_closure
 from mlstrategy.cli import main
+from mlstrategy.facts import Bound, Candidate, ErrorAnalysis
 from mlstrategy.consult import default_engine
 from mlstrategy.inference.evaluate import holds
 from mlstrategy.inference.formatting import percent
 from mlstrategy.knowledge import RULES
 from mlstrategy.knowledge.dsl import AllOf
+from mlstrategy.knowledge.stories import PROJECTS
 from mlstrategy.practice import Case, Question, cases, make_case, play
 
 UNREACHABLE: dict[str, str] = {}
@@ -74,7 +77,7 @@ def test_the_unreachable_list_is_short_and_names_real_rules():
     assert len(UNREACHABLE) <= 3 and set(UNREACHABLE) <= ids and all(UNREACHABLE.values())
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rule=st.sampled_from(RULES), seed=st.integers(0, 10_000), fires=st.booleans())
 def test_generated_situations_are_deterministic_for_a_seed(rule, seed, fires):
     first = generate(rule.id, seed=seed, fires=fires)
@@ -113,6 +116,8 @@ def _accepted_from_fresh_advice(question: Question, facts: dict[str, Any]) -> se
         return {fresh.actions[0].name}
     if question.kind == "measure":
         return {fresh.missing[0].name}
+    if question.kind == "settle":
+        return set(fresh.values["settled_by"])
     if question.kind == "candidate":
         return {fresh.values.get("selected_candidate") or "none of them"}
     if question.kind == "shows":
@@ -151,8 +156,16 @@ def test_every_accepted_answer_is_what_advise_concludes_and_distractors_did_not_
                 assert choice.name not in {m.name for m in fresh.missing} and choice.name not in case.facts
 
 
+_STRUCTURE = set(Candidate.model_fields) | set(ErrorAnalysis.model_fields) | set(Bound.model_fields)
+"""Keys a part of a fact declares (a candidate's name, its errors_by_class, a bound's max): the story says them in
+words; the other keys (metric names, labels) are the user's own words and appear as given."""
+
+
 def _leaves(name: str, value: Any) -> list[str]:
     """The pieces of a fact a reader must find in the story: names, counts and rates, formatted as shown."""
+    if isinstance(value, list) and value and all(isinstance(v, float) for v in value) \
+            and not name.endswith(("_error", "_errors")):
+        return [f"{item:.4g}" for item in value]  # a learning curve: losses, not rates
     if isinstance(value, bool):
         return ["yes" if value else "no"]
     if isinstance(value, float) and (name.endswith(("_error", "_errors")) or name in ("precision", "recall", "accuracy")
@@ -166,7 +179,7 @@ def _leaves(name: str, value: Any) -> list[str]:
         return [value]
     if isinstance(value, dict):
         return [piece for key, item in value.items() for piece in
-                ([key] if key not in ("examined", "categories", "mislabeled", "name", "max", "min") else []) +
+                ([key] if key not in _STRUCTURE else []) +
                 _leaves(key if name != "human_errors" else "human_errors", item)]
     if isinstance(value, list):
         return [piece for item in value for piece in _leaves(name, item)]
@@ -193,8 +206,8 @@ def test_the_story_names_every_fact_the_questions_depend_on(case: Case):
 
 
 def test_cases_are_deterministic_for_a_seed_and_differ_between_seeds():
-    again = cases(seed=11, count=10)
-    assert [c.to_dict() for c in again] == [c.to_dict() for c in SESSION]
+    again = cases(seed=11, count=3)  # a fresh run with the session's seed (3 cases: generating 10 again adds nothing)
+    assert [c.to_dict() for c in again] == [c.to_dict() for c in SESSION[:3]]
     assert [c.to_dict() for c in cases(seed=12, count=3)] != [c.to_dict() for c in SESSION[:3]]
 
 
@@ -213,7 +226,35 @@ def test_make_case_prefers_a_situation_where_the_rule_decides_an_answer():
     assert any(q.kind == "primary" and q.accepted == {"avoidable_bias"} for q in case.questions)
 
 
+def test_an_undetermined_case_asks_what_would_settle_it_and_no_distractor_would():
+    from random import Random
+
+    from mlstrategy.cases import draw
+
+    rule = default_engine().knowledge.rule("uncertainty.bias_or_variance")
+    case = make_case(rule.id, seed=1)
+    fresh = advise(case.facts)
+    assert fresh.primary_problem is None and "bias_or_variance" in {d.name for d in fresh.diagnoses}
+    settle = next(q for q in case.questions if q.kind == "settle")
+    assert settle.accepted == set(fresh.values["settled_by"]) and settle.check(next(iter(settle.accepted))).correct
+    reads = set(input_closure(rule))
+    wrong = [c for c in settle.choices if c.name not in settle.accepted]
+    assert wrong
+    project = next(p for p in PROJECTS if p.name == case.project)
+    for choice in wrong:
+        assert not settle.check(choice.key).correct and choice.name not in reads | set(case.facts)
+        measured = dict(case.facts, **{choice.name: draw(choice.name, Random(0), {"_hard": False}, project)})
+        assert "bias_or_variance" in {d.name for d in advise(measured).diagnoses}  # it settles nothing
+        assert "without reading" in settle.explanations[choice.name]
+
+
 # ---------------------------------------------------------------- a scripted session
+@functools.lru_cache(maxsize=None)
+def _session(seed: int, count: int) -> tuple[Case, ...]:
+    """A session generated once for the tests that only play it (cases are frozen; nothing here changes them)."""
+    return tuple(cases(seed=seed, count=count))
+
+
 def _script(session: list[Case]) -> tuple[list[str], int, dict[str, list[int]]]:
     """Answers: right for the first question of each case, wrong for the others (plus one skip)."""
     answers, right, by_section = [], 0, {}
@@ -231,7 +272,7 @@ def _script(session: list[Case]) -> tuple[list[str], int, dict[str, list[int]]]:
 
 
 def test_a_scripted_session_gives_the_expected_score_and_explanations():
-    session = cases(seed=5, count=4)
+    session = list(_session(5, 4))
     answers, right, by_section = _script(session)
     replies = iter(["nonsense"] + answers)  # an invalid reply is explained and asked again
     lines: list[str] = []
@@ -246,7 +287,7 @@ def test_a_scripted_session_gives_the_expected_score_and_explanations():
 
 
 def test_quit_stops_and_scores_what_was_answered():
-    session = cases(seed=5, count=2)
+    session = list(_session(5, 4))[:2]
     replies = iter([next(c.key for c in session[0].questions[0].choices if c.name in session[0].questions[0].accepted),
                     "quit"])
     transcript = play(session, ask=lambda prompt: next(replies), out=lambda *a: None)
@@ -312,7 +353,6 @@ def test_every_input_can_be_drawn_and_is_valid():
 
     from mlstrategy import Situation
     from mlstrategy.cases import draw
-    from mlstrategy.knowledge.stories import PROJECTS
 
     rng = Random(0)
     for project in PROJECTS:
@@ -332,7 +372,7 @@ def test_a_json_transcript_lists_unanswered_questions_too(monkeypatch, capsys):
     assert all(not q["answered"] and q["answer"] is None for c in transcript["cases"] for q in c["questions"])
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rule=st.sampled_from(RULES), seed=st.integers(0, 10_000))
 def test_any_case_answers_as_advise_does(rule, seed):
     case = make_case(rule.id, seed)
