@@ -123,10 +123,20 @@ def _grid(header: list[str], rows: list[list[str]], pad: str = "  ") -> list[str
 
 
 # ---------------------------------------------------------------- plain text
+def _primary_name(advice: "Advice") -> str:
+    """The primary problem's name, or what cannot be told apart yet, or 'none'."""
+    if advice.primary_problem:
+        return advice.primary_problem
+    if advice.undetermined is not None:
+        return f"can't tell yet ({' or '.join(advice.undetermined.between) or advice.undetermined.name})"
+    return "none"
+
+
 def text(advice: "Advice") -> str:
     """A plain-text report: headline, the model choice, diagnoses, the plan in steps, values, questions."""
     lines = ["mlstrategy advice", "=================", advice.headline, ""]
     lines.append(f"Given: {_given(advice) or 'nothing'}")
+    lines.append(f"Primary problem: {_primary_name(advice)}")
     choice = advice.choice
     if choice is not None:
         lines += ["", "Model choice", f"  {choice.sentence}", *_grid(*choice_table(choice))]
