@@ -245,6 +245,40 @@ def batch_rates(count: int, seed: int) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+CALLGRIND_CHILD = r"""
+import functools, sys
+sys.path.insert(0, {bench!r})
+import run
+cases = run.core_situations({count}, {seed})
+call = run.advise_plan if {who!r} == "ours" else run.peers.DurablePeer().consult
+for facts in run.core_situations(200, {seed} + 1):  # warm-up (not counted): compile, caches, interned strings
+    call(facts)
+functools.reduce(lambda _, facts: call(facts), cases, None)  # counted: callgrind collects inside reduce only
+"""
+
+
+def callgrind_instructions(who: str, count: int, seed: int) -> float | str:
+    """Instructions per core consultation under callgrind ("ours" or the "durable" peer), over `count`
+    consultations after a warm-up. Only the measured loop is counted (collection is toggled on inside
+    `functools.reduce`, which runs it); PYTHONHASHSEED is fixed. Repeatable to a fraction of a percent on a
+    loaded machine, unlike wall time: judge an engine change by this when the machine is busy."""
+    import shutil
+    import tempfile
+
+    if shutil.which("valgrind") is None:
+        return "valgrind not installed"
+    with tempfile.TemporaryDirectory() as folder:
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=functools_reduce",
+             f"--callgrind-out-file={Path(folder) / 'callgrind.out'}", sys.executable, "-c",
+             CALLGRIND_CHILD.format(bench=str(HERE), seed=seed, who=who, count=count)],
+            capture_output=True, text=True, timeout=1800, cwd=str(ROOT), env={**os.environ, "PYTHONHASHSEED": "0"})
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or found is None or int(found.group(1)) == 0:
+        return "failed: " + ((done.stderr.strip().splitlines() or ["?"])[-1])[:80]
+    return int(found.group(1)) / count
+
+
 def cli_command() -> list[str]:
     script = Path(sys.executable).with_name("mlstrategy")
     if script.exists():
@@ -354,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-n", type=int, help="consultations between the two memory readings (default 100000; quick 10000)")
     parser.add_argument("--batch-n", type=int, help="situations per advise_many run (default 20000; quick 4000)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated situations (default 1)")
+    parser.add_argument("--callgrind", type=int, help="consultations per callgrind run (default 400; quick 100; 0 skips)")
     args = parser.parse_args(argv)
     quick = args.quick
     n_core = args.n or (2_000 if quick else 10_000)
@@ -362,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     batch_n = args.batch_n or (4_000 if quick else 20_000)
     clips_n, clips_unpatched_n = 20_000, (2_000 if quick else 5_000)
     cli_runs = 3 if quick else 5
+    callgrind_n = args.callgrind if args.callgrind is not None else (100 if quick else 400)
     scale_budget = 300_000 if quick else 2_000_000  # microseconds per size
     started, load_start = time.perf_counter(), os.getloadavg()
     table = Table()
@@ -418,6 +454,16 @@ def main(argv: list[str] | None = None) -> int:
     table.add("ours / durable_rules peer", *fmt_ratio(core_stats["ours"], core_stats["durable"]))
     if clips_peer is not None:
         table.add("ours / CLIPS peer", *fmt_ratio(core_stats["ours"], core_stats["clips"]))
+
+    if callgrind_n:
+        table.section(f"instructions per core consultation (callgrind, {callgrind_n:,} consultations after a warm-up)")
+        counted = {who: callgrind_instructions(who, callgrind_n, args.seed) for who in ("ours", "durable")}
+        for who, label in (("ours", "advise() + plan, core"), ("durable", "peer: durable_rules written directly, core")):
+            value = counted[who]
+            table.add(label, f"{value / 1000:,.0f}" if isinstance(value, float) else "n/a", "",
+                      "thousand instructions per call" if isinstance(value, float) else value)
+        if all(isinstance(value, float) for value in counted.values()):
+            table.add("ours / durable_rules peer (instructions)", f"{counted['ours'] / counted['durable']:.2f}x")
 
     table.section("agreement with our engine on the core situations (primary problem and set of gap actions)")
     ours = answers["ours"]
