@@ -378,6 +378,8 @@ class Engine:
         self._handle = self._ruleset._handle
         self._actions: dict[str, Callable[[], None]] = {rule.id: self._action(rule) for rule in self.knowledge.rules}
         self._actions[_SESSION_RULE] = _nothing
+        self._reads = {rule.id: rule.reads() for rule in self.knowledge.rules}
+        self._settings = {rule.id: rule.settings() for rule in self.knowledge.rules}
         _ENGINES.add(self)
 
     def _reset_after_fork(self) -> None:
@@ -504,6 +506,33 @@ class Engine:
             self._ruleset.delete_state(sid)
         except Exception:  # error 309 (no state), or the engine is past helping: the sid is never used again
             pass
+
+    # ------------------------------------------------------------ compact traces (process pools)
+    def compact(self, trace: Trace) -> tuple:
+        """A trace as plain tuples, for sending between processes: pickling the objects (a class reference and
+        a state dict per firing and per conclusion) cost more than the consultation. `expand` rebuilds it
+        exactly, given the same settings fields and an engine over the same rules."""
+        start = trace.sizes[0] if trace.sizes else len(trace.facts)
+        firings = tuple(
+            (f.rule, tuple((c.kind, c.name, c.field, c.value, c.params or None, c.addresses) for c in f.concluded),
+             None if f.read_names == self._reads[f.rule] else f.read_names)
+            for f in trace.firings
+        )
+        return trace.inputs, tuple(itertools.islice(trace.facts.items(), start, None)), tuple(trace.sizes), firings
+
+    def expand(self, data: tuple, settings: Mapping[str, Any]) -> Trace:
+        """The trace `compact` made (see there)."""
+        inputs, derived, sizes, firings = data
+        facts = {**inputs, **settings}
+        facts.update(derived)
+        strata, reads, setting_names = self.knowledge.strata, self._reads, self._settings
+        trace = Trace(inputs=dict(inputs), settings=dict(settings), facts=facts, sizes=list(sizes))
+        trace.firings = [
+            _firing(rule, strata[rule], tuple(_concluded(*item) for item in concluded),
+                    reads[rule] if read is None else read, setting_names[rule], facts)
+            for rule, concluded, read in firings
+        ]
+        return trace
 
     # ------------------------------------------------------------ actions
     def _action(self, rule: Rule) -> Callable[[], None]:

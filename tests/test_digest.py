@@ -106,6 +106,19 @@ def test_the_digest_covers_what_it_claims() -> None:
     assert any(len(r["to_dict"]["actions"]) > 5 for r in records)
 
 
+def test_a_compact_trace_expands_to_the_same_advice() -> None:
+    """advise_many's process pools send traces as tuples (Engine.compact): nothing of the advice may be lost."""
+    from mlstrategy.consult import default_engine
+
+    engine = default_engine()
+    for facts in cases()[::6]:
+        advice = mls.advise(facts)
+        trace = engine.expand(engine.compact(advice.trace), advice.trace.settings)
+        assert trace.firings == advice.trace.firings and trace.facts == advice.trace.facts
+        again = mls.Advice(advice.situation, advice.settings, trace, engine.knowledge)
+        assert advice_record(again) == advice_record(advice), facts
+
+
 if __name__ == "__main__":
     if sys.argv[1:] != ["--write"]:
         sys.exit(f"usage: python {Path(__file__).relative_to(ROOT)} --write   (records the current advice as expected)")
