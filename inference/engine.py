@@ -163,6 +163,32 @@ class Trace:
         return found
 
 
+class _LazyTrace(Trace):
+    """A trace from `Engine.compact`, rebuilt by `Engine.expand` on the first read of any attribute."""
+
+    def __init__(self, engine: "Engine", data: tuple, settings: dict[str, Any]) -> None:  # noqa: D107
+        self.__dict__["_compact"] = (engine, data, settings)
+
+    def __getattr__(self, name: str) -> Any:  # only called for attributes not set yet: before the rebuild
+        compact = self.__dict__.get("_compact")
+        if compact is None:
+            raise AttributeError(name)
+        full = compact[0].expand(compact[1], compact[2])
+        self.__dict__.update(full.__dict__)  # idempotent: two threads racing here build the same trace
+        self.__dict__.pop("_compact", None)
+        return getattr(self, name)
+
+    def __reduce__(self) -> Any:  # pickles as the plain trace it stands for (the engine is not picklable)
+        self.facts  # noqa: B018 - rebuilds
+        return (_trace_from_state, (dict(self.__dict__),))
+
+
+def _trace_from_state(state: dict[str, Any]) -> Trace:
+    trace = object.__new__(Trace)
+    trace.__dict__.update(state)
+    return trace
+
+
 # ---------------------------------------------------------------- fact encoding
 def _number(value: float) -> str:
     text = repr(value)
@@ -520,8 +546,11 @@ class Engine:
         )
         return trace.inputs, tuple(itertools.islice(trace.facts.items(), start, None)), tuple(trace.sizes), firings
 
-    def expand(self, data: tuple, settings: Mapping[str, Any]) -> Trace:
-        """The trace `compact` made (see there)."""
+    def expand(self, data: tuple, settings: Mapping[str, Any], lazy: bool = False) -> Trace:
+        """The trace `compact` made (see there); `lazy`: rebuilt on first use of any of its attributes, so that a
+        process collecting thousands of results from a pool does not build (and garbage-collect) every object."""
+        if lazy:
+            return _LazyTrace(self, data, dict(settings))
         inputs, derived, sizes, firings = data
         facts = {**inputs, **settings}
         facts.update(derived)

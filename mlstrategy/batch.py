@@ -24,8 +24,10 @@ __all__ = ["advise_many", "BatchError", "AUTO_POOL_SIZE"]
 
 AUTO_POOL_SIZE = 5_000
 """From this many situations on, on a machine of at least `AUTO_POOL_CORES` cores, `advise_many` uses a process
-pool of its own (a worker per core but one). On 2 cores a pool was measured slower than one process (0.55-0.64x:
-the parent competes for the cores and each result's trace is shipped back), so there it stays in-process."""
+pool of its own (a worker per core but one). Workers send compact traces, rebuilt in the parent on first use
+(pickling the full traces once cost more than consulting: a 2-worker pool was 0.55-0.64x of one process on 2
+cores); with them `workers=2` beats one process on 2 cores, but by little once the results are read, so the
+automatic pool still waits for 4 cores."""
 AUTO_POOL_CORES = 4
 
 
@@ -134,7 +136,7 @@ def advise_many(
     for chunk in chunks:
         for entry in chunk:
             if entry[0] == "ok":
-                trace = entry[2] if executor is None else engine.expand(entry[2], fields)
+                trace = entry[2] if executor is None else engine.expand(entry[2], fields, lazy=True)
                 results.append(Advice(entry[1], chosen, trace, engine.knowledge))
             else:
                 results.append(BatchError(*entry[1:]))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import sys
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,9 @@ def test_a_compact_trace_expands_to_the_same_advice() -> None:
         assert trace.firings == advice.trace.firings and trace.facts == advice.trace.facts
         again = mls.Advice(advice.situation, advice.settings, trace, engine.knowledge)
         assert advice_record(again) == advice_record(advice), facts
+        lazy = engine.expand(engine.compact(advice.trace), advice.trace.settings, lazy=True)
+        later = mls.Advice(advice.situation, advice.settings, pickle.loads(pickle.dumps(lazy)), engine.knowledge)
+        assert advice_record(later) == advice_record(advice), facts
 
 
 if __name__ == "__main__":
