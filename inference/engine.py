@@ -343,7 +343,7 @@ class _Session:
 
     __slots__ = ("trace", "facts", "stratum", "pending", "error", "fired")
 
-    def __init__(self, facts: dict[str, Any], settings: dict[str, Any]) -> None:
+    def __init__(self, facts: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
         self.trace = Trace(inputs=dict(facts), settings=dict(settings), facts={**facts, **settings})
         self.facts = self.trace.facts
         self.stratum = 0
@@ -391,6 +391,8 @@ class Engine:
         self._sid: str | None = None  # the live durable_rules session, if any
         self._stale: str | None = None  # a session abandoned by a fork, deleted when the next one opens
         self._session: _Session | None = None
+        self._settings_key: tuple | None = None
+        self._settings_encoded: list[str] = []
         self._depth = self.knowledge.depth
         self._matched = self.knowledge.matched
         definitions = copy.deepcopy(self.knowledge.definitions)
@@ -419,7 +421,7 @@ class Engine:
         """Run the knowledge base to a fixpoint over the given facts (full values) and settings fields."""
         with self._lock:
             sid = self._sid or self._open()
-            session = _Session(dict(inputs), dict(settings))
+            session = _Session(inputs, settings)  # it copies both
             self._session = session
             facts = session.facts
             matched = self._matched
@@ -428,7 +430,9 @@ class Engine:
             done = False
             # each field is encoded once: a stratum's fact is the previous one plus what the stratum concluded,
             # and only the fields some condition compares go to the engine
-            parts = [part for part in (encode_field(k, v) for k, v in facts.items() if k in matched) if part is not None]
+            parts = [part for part in (encode_field(k, v) for k, v in session.trace.inputs.items() if k in matched)
+                     if part is not None]
+            parts += self._settings_parts(session.trace.settings)
             try:
                 for stratum in range(self._depth):
                     session.stratum = stratum
@@ -459,6 +463,16 @@ class Engine:
                 if not done or not self._retract(asserted):
                     self._drop()
         return session.trace
+
+    def _settings_parts(self, settings: dict[str, Any]) -> list[str]:
+        """The encoded settings fields, kept for the last settings seen (nearly every call has the same)."""
+        key = tuple(settings.items())
+        if key != self._settings_key:
+            matched = self._matched
+            self._settings_encoded = [part for part in (encode_field(k, v) for k, v in key if k in matched)
+                                      if part is not None]
+            self._settings_key = key
+        return self._settings_encoded
 
     def _open(self) -> str:
         """Open a new durable_rules session (deleting one a fork abandoned) and return its id."""
