@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover - concurrent.futures.process imports multiprocessing: 40-55 ms the CLI's
+    from concurrent.futures import Executor  # plain `advise` never needs
 
 from pydantic import ValidationError
 
@@ -87,7 +89,7 @@ def advise_many(
     situations: Iterable[Situation | Mapping[str, Any]],
     *,
     settings: Settings | Mapping[str, Any] | None = None,
-    executor: Executor | None = None,
+    executor: "Executor | None" = None,
     workers: int | None = None,
     progress: bool | None = None,
     chunksize: int = 250,
@@ -108,6 +110,8 @@ def advise_many(
         workers = cores - 1
     own_pool = executor is None and workers is not None and workers > 1
     if own_pool:
+        from concurrent.futures import ProcessPoolExecutor
+
         executor = ProcessPoolExecutor(max_workers=workers)
     bar = _progress(len(items), progress)
     try:
