@@ -64,7 +64,7 @@ from durable import engine as _durable  # noqa: E402  (after the core, which it 
 # DeprecationWarning per rule firing). Its value only times action leases, so plain time.time() serves.
 _durable._unix_now = time.time
 
-from mlstrategy.knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value, Values
+from mlstrategy.knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value, Values, setting_field
 
 from .compile import CompiledKnowledge, compile_knowledge
 
@@ -392,9 +392,15 @@ class Engine:
         self._stale: str | None = None  # a session abandoned by a fork, deleted when the next one opens
         self._session: _Session | None = None
         self._settings_key: tuple | None = None
-        self._settings_encoded: list[str] = []
+        self._settings_encoded: list[list[str]] = []
         self._depth = self.knowledge.depth
-        self._matched = self.knowledge.matched
+        wanted: dict[str, list[int]] = {}  # field -> the strata whose conditions compare it, in order
+        for rule in self.knowledge.rules:
+            stratum = self.knowledge.strata[rule.id]
+            for name in (*rule.condition_fields(), *(setting_field(s) for s in rule.when.settings())):
+                if stratum not in wanted.setdefault(name, []):
+                    wanted[name].append(stratum)
+        self._wanted = {name: tuple(sorted(strata)) for name, strata in wanted.items()}
         definitions = copy.deepcopy(self.knowledge.definitions)
         for definition in definitions.values():
             definition["run"] = _open_session  # durable's own dispatch is never used: see _run_actions
@@ -424,22 +430,32 @@ class Engine:
             session = _Session(inputs, settings)  # it copies both
             self._session = session
             facts = session.facts
-            matched = self._matched
+            wanted = self._wanted
             sizes = session.trace.sizes
             asserted: list[str] = []
             done = False
-            # each field is encoded once: a stratum's fact is the previous one plus what the stratum concluded,
-            # and only the fields some condition compares go to the engine
-            parts = [part for part in (encode_field(k, v) for k, v in session.trace.inputs.items() if k in matched)
-                     if part is not None]
-            parts += self._settings_parts(session.trace.settings)
+            # Each stratum's fact carries only the fields that the conditions of that stratum's rules compare
+            # (durable_rules parses every field of a fact, on assert and again on retract). Each field is encoded
+            # once, into the part lists of the strata that compare it; values concluded in a stratum can only be
+            # compared in later ones (that is what the strata are).
+            parts: list[list[str]] = [[] for _ in range(self._depth)]
+            for key, value in session.trace.inputs.items():
+                strata = wanted.get(key)
+                if strata is not None:
+                    part = encode_field(key, value)
+                    if part is not None:
+                        for stratum in strata:
+                            parts[stratum].append(part)
+            for stratum, encoded in enumerate(self._settings_parts(session.trace.settings)):
+                parts[stratum] += encoded
             try:
                 for stratum in range(self._depth):
                     session.stratum = stratum
                     known = len(facts)
                     sizes.append(known)
+                    fields = parts[stratum]
                     text = f'{{"sid":"{sid}","id":"{next(self._serial)}","t":"s{stratum}"' + (
-                        "," + ",".join(parts) + "}" if parts else "}")
+                        "," + ",".join(fields) + "}" if fields else "}")
                     asserted.append(text)  # before asserting: a failed assert may still have stored it
                     self._assert(text, stratum)
                     if session.error is not None:
@@ -450,10 +466,12 @@ class Engine:
                             facts.setdefault(name, value)
                         pending.clear()
                         for key, value in itertools.islice(facts.items(), known, None):
-                            if key in matched:
+                            strata = wanted.get(key)
+                            if strata is not None:
                                 part = encode_field(key, value)
                                 if part is not None:
-                                    parts.append(part)
+                                    for later in strata:
+                                        parts[later].append(part)
                 # durable_rules' firing order within a stratum can follow the fact's field order; provenance is
                 # kept in a canonical order so that advice never depends on the order facts were given in
                 session.trace.firings.sort(key=_firing_order)
@@ -464,14 +482,18 @@ class Engine:
                     self._drop()
         return session.trace
 
-    def _settings_parts(self, settings: dict[str, Any]) -> list[str]:
-        """The encoded settings fields, kept for the last settings seen (nearly every call has the same)."""
+    def _settings_parts(self, settings: dict[str, Any]) -> list[list[str]]:
+        """The encoded settings fields of each stratum, kept for the last settings seen (nearly every call has
+        the same)."""
         key = tuple(settings.items())
         if key != self._settings_key:
-            matched = self._matched
-            self._settings_encoded = [part for part in (encode_field(k, v) for k, v in key if k in matched)
-                                      if part is not None]
-            self._settings_key = key
+            encoded: list[list[str]] = [[] for _ in range(self._depth)]
+            for name, value in key:
+                part = encode_field(name, value) if name in self._wanted else None
+                if part is not None:
+                    for stratum in self._wanted[name]:
+                        encoded[stratum].append(part)
+            self._settings_encoded, self._settings_key = encoded, key
         return self._settings_encoded
 
     def _open(self) -> str:
