@@ -4,13 +4,15 @@ This is the only module that imports durable_rules. Every quirk measured in DURA
 handled here, once:
 - a private `Host` with its background timer threads disabled, built from our own JSON definitions
   (durable.lang's module-global registry is never used, so nothing can be "already registered");
-- one session id per consultation, its state deleted in a `finally`, and a lock so that at most one
-  session is live per host (no 32-bit sid collisions, no 1,024-session limit);
+- one durable_rules session per engine, for its whole life: each consultation asserts facts with ids unique in
+  the engine and retracts them in one call at the end; on any engine error the session is deleted and a new one
+  opened. One live session per host: no 32-bit sid collisions, no 1,024-session limit; a lock serializes
+  consultations, and a forked child gets a new lock and a new session (`os.register_at_fork`);
 - facts encoded by us, never with an exponent lacking a decimal point (`1e-07` crashes the C parser),
   each with a unique `id`, each matching only rules of its own stratum (so never the state fact);
 - a rule whose condition has an `any_of` fires once per satisfied branch; we keep the first firing only;
-- every session's first fact is matched by a catch-all rule: deleting a session whose facts were all
-  unmatched crashes the C core (found by our tests; not in the upstream notes);
+- every session's first fact (its opening fact) is matched by a catch-all rule: deleting a session whose facts
+  were all unmatched crashes the C core (found by our tests; not in the upstream notes);
 - exceptions inside actions are caught by our wrapper and raised to the caller with the rule id
   (durable_rules would swallow them into the session state).
 Provenance is recorded here for every firing: the rule id, the fields it read with their values, and
@@ -430,7 +432,6 @@ class Engine:
             session = _Session(inputs, settings)  # it copies both
             self._session = session
             facts = session.facts
-            wanted = self._wanted
             sizes = session.trace.sizes
             asserted: list[str] = []
             done = False
@@ -439,13 +440,7 @@ class Engine:
             # once, into the part lists of the strata that compare it; values concluded in a stratum can only be
             # compared in later ones (that is what the strata are).
             parts: list[list[str]] = [[] for _ in range(self._depth)]
-            for key, value in session.trace.inputs.items():
-                strata = wanted.get(key)
-                if strata is not None:
-                    part = encode_field(key, value)
-                    if part is not None:
-                        for stratum in strata:
-                            parts[stratum].append(part)
+            self._encode_into(session.trace.inputs.items(), parts)
             for stratum, encoded in enumerate(self._settings_parts(session.trace.settings)):
                 parts[stratum] += encoded
             try:
@@ -465,13 +460,7 @@ class Engine:
                         for name, (_, value) in pending.items():
                             facts.setdefault(name, value)
                         pending.clear()
-                        for key, value in itertools.islice(facts.items(), known, None):
-                            strata = wanted.get(key)
-                            if strata is not None:
-                                part = encode_field(key, value)
-                                if part is not None:
-                                    for later in strata:
-                                        parts[later].append(part)
+                        self._encode_into(itertools.islice(facts.items(), known, None), parts)
                 # durable_rules' firing order within a stratum can follow the fact's field order; provenance is
                 # kept in a canonical order so that advice never depends on the order facts were given in
                 session.trace.firings.sort(key=_firing_order)
@@ -482,17 +471,24 @@ class Engine:
                     self._drop()
         return session.trace
 
+    def _encode_into(self, items: Iterable[tuple[str, Any]], parts: list[list[str]]) -> None:
+        """Encode each field once into the part lists of the strata whose conditions compare it."""
+        wanted = self._wanted
+        for key, value in items:
+            strata = wanted.get(key)
+            if strata is not None:
+                part = encode_field(key, value)
+                if part is not None:
+                    for stratum in strata:
+                        parts[stratum].append(part)
+
     def _settings_parts(self, settings: dict[str, Any]) -> list[list[str]]:
         """The encoded settings fields of each stratum, kept for the last settings seen (nearly every call has
         the same)."""
         key = tuple(settings.items())
         if key != self._settings_key:
             encoded: list[list[str]] = [[] for _ in range(self._depth)]
-            for name, value in key:
-                part = encode_field(name, value) if name in self._wanted else None
-                if part is not None:
-                    for stratum in self._wanted[name]:
-                        encoded[stratum].append(part)
+            self._encode_into(key, encoded)
             self._settings_encoded, self._settings_key = encoded, key
         return self._settings_encoded
 
