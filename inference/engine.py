@@ -4,13 +4,15 @@ This is the only module that imports durable_rules. Every quirk measured in DURA
 handled here, once:
 - a private `Host` with its background timer threads disabled, built from our own JSON definitions
   (durable.lang's module-global registry is never used, so nothing can be "already registered");
-- one session id per consultation, its state deleted in a `finally`, and a lock so that at most one
-  session is live per host (no 32-bit sid collisions, no 1,024-session limit);
+- one durable_rules session per engine, for its whole life: each consultation asserts facts with ids unique in
+  the engine and retracts them in one call at the end; on any engine error the session is deleted and a new one
+  opened. One live session per host: no 32-bit sid collisions, no 1,024-session limit; a lock serializes
+  consultations, and a forked child gets a new lock and a new session (`os.register_at_fork`);
 - facts encoded by us, never with an exponent lacking a decimal point (`1e-07` crashes the C parser),
   each with a unique `id`, each matching only rules of its own stratum (so never the state fact);
 - a rule whose condition has an `any_of` fires once per satisfied branch; we keep the first firing only;
-- every session's first fact is matched by a catch-all rule: deleting a session whose facts were all
-  unmatched crashes the C core (found by our tests; not in the upstream notes);
+- every session's first fact (its opening fact) is matched by a catch-all rule: deleting a session whose facts
+  were all unmatched crashes the C core (found by our tests; not in the upstream notes);
 - exceptions inside actions are caught by our wrapper and raised to the caller with the rule id
   (durable_rules would swallow them into the session state).
 Provenance is recorded here for every firing: the rule id, the fields it read with their values, and
@@ -23,9 +25,9 @@ import itertools
 import json
 import math
 import threading
+import weakref
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import os
 import sys
@@ -64,7 +66,7 @@ from durable import engine as _durable  # noqa: E402  (after the core, which it 
 # DeprecationWarning per rule firing). Its value only times action leases, so plain time.time() serves.
 _durable._unix_now = time.time
 
-from mlstrategy.knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value, Values
+from mlstrategy.knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value, Values, setting_field
 
 from .compile import CompiledKnowledge, compile_knowledge
 
@@ -140,11 +142,18 @@ class Trace:
     sizes: list[int] = field(default_factory=list)
     """How many facts (in insertion order) each stratum's snapshot held: facts only ever grow."""
 
-    @cached_property
+    _snapshots: list[dict[str, Any]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
     def snapshots(self) -> list[dict[str, Any]]:
-        """The engine fact each stratum saw (scalar view), rebuilt on first use (after the consultation)."""
-        items = list(self.facts.items())
-        return [engine_fields(dict(items[:size])) for size in self.sizes]
+        """The engine fact each stratum saw (scalar view), rebuilt on first use (after the consultation).
+
+        Cached by hand, not with functools.cached_property: on Python 3.10-3.11 that holds one lock per class,
+        which a process forked while another thread is inside it inherits held (a deadlock)."""
+        if self._snapshots is None:
+            items = list(self.facts.items())
+            self._snapshots = [engine_fields(dict(items[:size])) for size in self.sizes]
+        return self._snapshots
 
     def concluded(self, kind: str) -> dict[str, list[tuple[Firing, Concluded]]]:
         """Conclusions of one kind by name, each with the firing that made it, in firing order."""
@@ -154,6 +163,32 @@ class Trace:
                 if item.kind == kind:
                     found.setdefault(item.name, []).append((firing, item))
         return found
+
+
+class _LazyTrace(Trace):
+    """A trace from `Engine.compact`, rebuilt by `Engine.expand` on the first read of any attribute."""
+
+    def __init__(self, engine: "Engine", data: tuple, settings: dict[str, Any]) -> None:  # noqa: D107
+        self.__dict__["_compact"] = (engine, data, settings)
+
+    def __getattr__(self, name: str) -> Any:  # only called for attributes not set yet: before the rebuild
+        compact = self.__dict__.get("_compact")
+        if compact is None:
+            raise AttributeError(name)
+        full = compact[0].expand(compact[1], compact[2])
+        self.__dict__.update(full.__dict__)  # idempotent: two threads racing here build the same trace
+        self.__dict__.pop("_compact", None)
+        return getattr(self, name)
+
+    def __reduce__(self) -> Any:  # pickles as the plain trace it stands for (the engine is not picklable)
+        self.facts  # noqa: B018 - rebuilds
+        return (_trace_from_state, (dict(self.__dict__),))
+
+
+def _trace_from_state(state: dict[str, Any]) -> Trace:
+    trace = object.__new__(Trace)
+    trace.__dict__.update(state)
+    return trace
 
 
 # ---------------------------------------------------------------- fact encoding
@@ -242,18 +277,107 @@ class _PrivateHost(_durable.Host):
         return None
 
 
+_new = object.__new__
+
+
+def _concluded(kind: str, name: str, field_name: str, value: Any = None, params: Any = None,
+               addresses: tuple[str, ...] = ()) -> Concluded:
+    """A `Concluded` without the frozen dataclass's `__init__` (one `object.__setattr__` per field): the firing
+    path builds one per conclusion, and the instance is the same as `Concluded(...)` would give."""
+    item = _new(Concluded)
+    item.__dict__.update(kind=kind, name=name, field=field_name, value=value,
+                         params={} if params is None else params, addresses=addresses)
+    return item
+
+
+def _firing(rule: str, stratum: int, concluded: tuple[Concluded, ...], read_names: tuple[str, ...],
+            setting_names: tuple[str, ...], facts: Mapping[str, Any]) -> Firing:
+    """A `Firing` without the frozen dataclass's `__init__` (see `_concluded`)."""
+    item = _new(Firing)
+    item.__dict__.update(rule=rule, stratum=stratum, concluded=concluded, read_names=read_names,
+                         setting_names=setting_names, facts=facts)
+    return item
+
+
+def _step(conclusion: Any) -> Callable[[Mapping[str, Any], list], None]:
+    """One conclusion of a rule as a small function appending what it concludes (compiled once per engine)."""
+    if isinstance(conclusion, Value):
+        compute, name, field_name = conclusion.compute, conclusion.name, conclusion.field
+
+        def value(facts: Mapping[str, Any], out: list) -> None:
+            result = compute(facts)
+            if _concludes(result):
+                out.append(_concluded("value", name, field_name, result))
+        return value
+    if isinstance(conclusion, Values):
+        compute, prefix = conclusion.compute, conclusion.prefix
+
+        def values(facts: Mapping[str, Any], out: list) -> None:
+            for key, result in compute(facts).items():
+                if _concludes(result):
+                    member = f"{prefix}:{key}"
+                    out.append(_concluded("value", member, member, result))
+        return values
+    if isinstance(conclusion, Diagnose):
+        severity, name, field_name = conclusion.severity, conclusion.name, conclusion.field
+
+        def diagnose(facts: Mapping[str, Any], out: list) -> None:
+            out.append(_concluded("diagnosis", name, field_name, facts.get(severity) if severity else None))
+        return diagnose
+    if isinstance(conclusion, Recommend):
+        params, action, field_name, addresses = conclusion.params, conclusion.action, conclusion.field, conclusion.addresses
+
+        def recommend(facts: Mapping[str, Any], out: list) -> None:
+            out.append(_concluded("action", action, field_name, True, dict(params(facts)) if params else {}, addresses))
+        return recommend
+    if isinstance(conclusion, Ask):
+        answer = (conclusion.why, conclusion.rank)
+        name, field_name = conclusion.name, conclusion.field
+
+        def ask(facts: Mapping[str, Any], out: list) -> None:
+            out.append(_concluded("missing", name, field_name, answer))
+        return ask
+    raise EngineError(f"unknown conclusion {conclusion!r}")
+
+
 class _Session:
-    def __init__(self, sid: str, facts: dict[str, Any], settings: dict[str, Any]) -> None:
-        self.sid = sid
+    """One consultation's Python-side state (the durable_rules session outlives it: see `Engine`)."""
+
+    __slots__ = ("trace", "facts", "stratum", "pending", "error", "fired")
+
+    def __init__(self, facts: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
         self.trace = Trace(inputs=dict(facts), settings=dict(settings), facts={**facts, **settings})
+        self.facts = self.trace.facts
         self.stratum = 0
         self.pending: dict[str, tuple[str, Any]] = {}
         self.error: RuleError | None = None
         self.fired: set[str] = set()
 
 
+_ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    """A forked child inherits every engine with its lock as it was: held, if another thread of the parent was
+    consulting (that thread does not exist here, so the lock would never be released: issue 11's deadlock).
+    Each engine gets a new lock and forgets its session, whose facts may be half asserted; the next
+    consultation opens a new one (and deletes the stale one)."""
+    for engine in list(_ENGINES):
+        engine._reset_after_fork()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 class Engine:
-    """A compiled knowledge base on its own durable_rules host; `consult` is thread-safe.
+    """A compiled knowledge base on its own durable_rules host; `consult` is thread-safe and fork-safe.
+
+    One durable_rules session lives as long as the engine: each consultation asserts its stratum facts (each with
+    an id unique in the engine) and retracts them all in one call at the end. Creating a session costs more than
+    a whole consultation's asserts (durable_rules clears kilobytes of indexes per rule), and one live session per
+    host means no 32-bit sid collision and no 1,024-session limit. On any engine error the session is deleted
+    and the next consultation opens a new one.
 
     >>> from mlstrategy.knowledge import RULES
     >>> trace = Engine(RULES).consult({"human_error": 0.01, "train_error": 0.08, "dev_error": 0.1}, {})
@@ -264,89 +388,171 @@ class Engine:
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.knowledge: CompiledKnowledge = compile_knowledge(rules)
         self._lock = threading.Lock()
-        self._serial = itertools.count(1)
+        self._serial = itertools.count(1)  # fact ids, unique over the engine's life
+        self._sids = itertools.count(1)
+        self._sid: str | None = None  # the live durable_rules session, if any
+        self._stale: str | None = None  # a session abandoned by a fork, deleted when the next one opens
         self._session: _Session | None = None
+        self._settings_key: tuple | None = None
+        self._settings_encoded: list[list[str]] = []
+        self._depth = self.knowledge.depth
+        wanted: dict[str, list[int]] = {}  # field -> the strata whose conditions compare it, in order
+        for rule in self.knowledge.rules:
+            stratum = self.knowledge.strata[rule.id]
+            for name in (*rule.condition_fields(), *(setting_field(s) for s in rule.when.settings())):
+                if stratum not in wanted.setdefault(name, []):
+                    wanted[name].append(stratum)
+        self._wanted = {name: tuple(sorted(strata)) for name, strata in wanted.items()}
         definitions = copy.deepcopy(self.knowledge.definitions)
-        self._actions: dict[str, Any] = {}
-        for rule_id, definition in definitions.items():
-            definition["run"] = self._actions[rule_id] = self._action(rule_id)
-        # Every session's first fact must be handled by some rule: deleting a session whose facts were all
-        # unhandled crashes durable_rules (free(): invalid size / segfault). This catch-all does nothing else.
-        definitions[_SESSION_RULE] = {"all": [{"m": {"t": "s0"}}], "run": _open_session}
-        self._actions[_SESSION_RULE] = _open_session
+        for definition in definitions.values():
+            definition["run"] = _open_session  # durable's own dispatch is never used: see _run_actions
+        # A session whose facts were all unhandled crashes durable_rules when deleted (free(): invalid size /
+        # segfault), so each session starts with one fact that this catch-all rule handles, and nothing else.
+        definitions[_SESSION_RULE] = {"all": [{"m": {"t": "open"}}], "run": _open_session}
         self._host = _PrivateHost({_RULESET: definitions})
         self._ruleset = self._host.get_ruleset(_RULESET)
-        self._self_reads = {
-            rule.id: frozenset(rule.reads()) & frozenset(rule.concludes())
-            for rule in self.knowledge.rules if frozenset(rule.reads()) & frozenset(rule.concludes())
-        }
-        self._by_stratum: dict[int, list[str]] = {}
-        for rule_id, stratum in self.knowledge.strata.items():
-            self._by_stratum.setdefault(stratum, []).append(rule_id)
+        self._handle = self._ruleset._handle
+        self._actions: dict[str, Callable[[], None]] = {rule.id: self._action(rule) for rule in self.knowledge.rules}
+        self._actions[_SESSION_RULE] = _nothing
+        self._reads = {rule.id: rule.reads() for rule in self.knowledge.rules}
+        self._settings = {rule.id: rule.settings() for rule in self.knowledge.rules}
+        _ENGINES.add(self)
+
+    def _reset_after_fork(self) -> None:
+        self._lock = threading.Lock()
+        self._session = None
+        if self._sid is not None:
+            self._stale, self._sid = self._sid, None
 
     # ------------------------------------------------------------ consultation
     def consult(self, inputs: Mapping[str, Any], settings: Mapping[str, Any]) -> Trace:
         """Run the knowledge base to a fixpoint over the given facts (full values) and settings fields."""
         with self._lock:
-            session = _Session(str(next(self._serial)), dict(inputs), dict(settings))
+            sid = self._sid or self._open()
+            session = _Session(inputs, settings)  # it copies both
             self._session = session
-            facts = session.trace.facts
-            matched = self.knowledge.matched
-            # each field is encoded once: a stratum's fact is the previous one plus what the stratum concluded,
-            # and only the fields some condition compares go to the engine
-            parts = [part for part in (encode_field(k, v) for k, v in facts.items() if k in matched) if part is not None]
+            facts = session.facts
+            sizes = session.trace.sizes
+            asserted: list[str] = []
+            done = False
+            # Each stratum's fact carries only the fields that the conditions of that stratum's rules compare
+            # (durable_rules parses every field of a fact, on assert and again on retract). Each field is encoded
+            # once, into the part lists of the strata that compare it; values concluded in a stratum can only be
+            # compared in later ones (that is what the strata are).
+            parts: list[list[str]] = [[] for _ in range(self._depth)]
+            self._encode_into(session.trace.inputs.items(), parts)
+            for stratum, encoded in enumerate(self._settings_parts(session.trace.settings)):
+                parts[stratum] += encoded
             try:
-                for stratum in range(self.knowledge.depth):
+                for stratum in range(self._depth):
                     session.stratum = stratum
-                    session.trace.sizes.append(len(facts))
-                    self._assert(parts, session.sid, stratum)
+                    known = len(facts)
+                    sizes.append(known)
+                    fields = parts[stratum]
+                    text = f'{{"sid":"{sid}","id":"{next(self._serial)}","t":"s{stratum}"' + (
+                        "," + ",".join(fields) + "}" if fields else "}")
+                    asserted.append(text)  # before asserting: a failed assert may still have stored it
+                    self._assert(text, stratum)
                     if session.error is not None:
                         raise session.error
-                    known = len(facts)
-                    self._merge(session)
-                    for key, value in list(facts.items())[known:]:
-                        part = encode_field(key, value) if key in matched else None
-                        if part is not None:
-                            parts.append(part)
+                    pending = session.pending
+                    if pending:
+                        for name, (_, value) in pending.items():
+                            facts.setdefault(name, value)
+                        pending.clear()
+                        self._encode_into(itertools.islice(facts.items(), known, None), parts)
                 # durable_rules' firing order within a stratum can follow the fact's field order; provenance is
                 # kept in a canonical order so that advice never depends on the order facts were given in
-                session.trace.firings.sort(key=lambda firing: (firing.stratum, firing.rule))
+                session.trace.firings.sort(key=_firing_order)
+                done = True
             finally:
                 self._session = None
-                self._delete(session.sid)  # always: even an unmatched fact leaves session state behind
+                if not done or not self._retract(asserted):
+                    self._drop()
         return session.trace
 
-    def _assert(self, parts: list[str], sid: str, stratum: int) -> None:
-        """Assert one stratum's snapshot (its encoded fields) and run the actions it triggers."""
-        head = encode_fact({"sid": sid, "id": f"s{stratum}", "t": f"s{stratum}"})
-        text = head[:-1] + ("," + ",".join(parts) if parts else "") + "}"
-        handle = self._ruleset._handle
+    def _encode_into(self, items: Iterable[tuple[str, Any]], parts: list[list[str]]) -> None:
+        """Encode each field once into the part lists of the strata whose conditions compare it."""
+        wanted = self._wanted
+        for key, value in items:
+            strata = wanted.get(key)
+            if strata is not None:
+                part = encode_field(key, value)
+                if part is not None:
+                    for stratum in strata:
+                        parts[stratum].append(part)
+
+    def _settings_parts(self, settings: dict[str, Any]) -> list[list[str]]:
+        """The encoded settings fields of each stratum, kept for the last settings seen (nearly every call has
+        the same)."""
+        key = tuple(settings.items())
+        if key != self._settings_key:
+            encoded: list[list[str]] = [[] for _ in range(self._depth)]
+            self._encode_into(key, encoded)
+            self._settings_encoded, self._settings_key = encoded, key
+        return self._settings_encoded
+
+    def _open(self) -> str:
+        """Open a new durable_rules session (deleting one a fork abandoned) and return its id."""
+        if self._stale is not None:
+            self._delete(self._stale)
+            self._stale = None
+        sid = str(next(self._sids))
         try:
-            code, state = durable_rules_engine.assert_fact(handle, text)
+            code, state = durable_rules_engine.assert_fact(self._handle, f'{{"sid":"{sid}","id":"open","t":"open"}}')
+            if code == 0:
+                self._run_actions(state)
+        except Exception as error:
+            self._delete(sid)
+            raise EngineError(f"the rule engine could not open a session: {error}") from error
+        self._sid = sid
+        return sid
+
+    def _drop(self) -> None:
+        """Forget the session after an engine error (its state is deleted if the engine still can)."""
+        sid, self._sid = self._sid, None
+        if sid is not None:
+            self._delete(sid)
+
+    def _retract(self, asserted: list[str]) -> bool:
+        """Retract one consultation's facts in one call; False if the engine failed (the session is dropped)."""
+        if not asserted:
+            return True
+        try:
+            code, _ = durable_rules_engine.retract_facts(self._handle, "[" + ",".join(asserted) + "]")
+        except Exception:  # an engine error code: the advice is complete, only the session is lost
+            return False
+        return code in (0, 1)
+
+    def _assert(self, text: str, stratum: int) -> None:
+        """Assert one stratum's snapshot fact and run the actions it triggers."""
+        try:
+            code, state = durable_rules_engine.assert_fact(self._handle, text)
         except Exception as error:  # the C core reports its error codes as exceptions
             raise EngineError(f"the rule engine rejected the stratum-{stratum} fact: {error}") from error
         if code == 1:  # no rule of this stratum matched: nothing to do
             return
         if code == 2:
-            raise EngineError(f"the rule engine saw the stratum-{stratum} fact twice (session {sid})")
-        self._run_actions(handle, state if code != 3 else 0)
+            raise EngineError(f"the rule engine saw the stratum-{stratum} fact twice (session {self._sid})")
+        self._run_actions(state if code != 3 else 0)
 
-    def _run_actions(self, handle: Any, state_handle: Any) -> None:
+    def _run_actions(self, state_handle: Any) -> None:
         """Run the agenda to its end: our own loop over durable_rules' C calls.
 
         durable's Python loop builds a Closure, parses the whole matched fact and re-serializes the session
         state around every firing. Our actions read nothing from the closure and never change the session
         state, so all we need from each agenda entry is the rule's name, the first key of its JSON.
         """
+        handle, actions = self._handle, self._actions
         try:
             started = durable_rules_engine.start_action_for_state(handle, state_handle)
             message = started[1] if started else None
             while message:
                 name = message[2:message.index('"', 2)]  # '{"bias.actions": {...}}' -> 'bias.actions'
-                action = self._actions.get(name)
+                action = actions.get(name)
                 if action is None:
                     raise EngineError(f"the rule engine scheduled an unknown action {name!r}")
-                action(None)
+                action()
                 message = durable_rules_engine.complete_and_start_action(handle, state_handle)
         except EngineError:
             raise
@@ -356,75 +562,87 @@ class Engine:
     def _delete(self, sid: str) -> None:
         try:
             self._ruleset.delete_state(sid)
-        except Exception as error:
-            if "309" in str(error):  # error 309: no state for this sid (nothing was ever stored)
-                return
-            raise EngineError(f"the rule engine could not delete session {sid}: {error}") from error
+        except Exception:  # error 309 (no state), or the engine is past helping: the sid is never used again
+            pass
+
+    # ------------------------------------------------------------ compact traces (process pools)
+    def compact(self, trace: Trace) -> tuple:
+        """A trace as plain tuples, for sending between processes: pickling the objects (a class reference and
+        a state dict per firing and per conclusion) cost more than the consultation. `expand` rebuilds it
+        exactly, given the same settings fields and an engine over the same rules."""
+        start = trace.sizes[0] if trace.sizes else len(trace.facts)
+        firings = tuple(
+            (f.rule, tuple((c.kind, c.name, c.field, c.value, c.params or None, c.addresses) for c in f.concluded),
+             None if f.read_names == self._reads[f.rule] else f.read_names)
+            for f in trace.firings
+        )
+        return trace.inputs, tuple(itertools.islice(trace.facts.items(), start, None)), tuple(trace.sizes), firings
+
+    def expand(self, data: tuple, settings: Mapping[str, Any], lazy: bool = False) -> Trace:
+        """The trace `compact` made (see there); `lazy`: rebuilt on first use of any of its attributes, so that a
+        process collecting thousands of results from a pool does not build (and garbage-collect) every object."""
+        if lazy:
+            return _LazyTrace(self, data, dict(settings))
+        inputs, derived, sizes, firings = data
+        facts = {**inputs, **settings}
+        facts.update(derived)
+        strata, reads, setting_names = self.knowledge.strata, self._reads, self._settings
+        trace = Trace(inputs=dict(inputs), settings=dict(settings), facts=facts, sizes=list(sizes))
+        trace.firings = [
+            _firing(rule, strata[rule], tuple(_concluded(*item) for item in concluded),
+                    reads[rule] if read is None else read, setting_names[rule], facts)
+            for rule, concluded, read in firings
+        ]
+        return trace
 
     # ------------------------------------------------------------ actions
-    def _action(self, rule_id: str):
-        def run(closure: Any) -> None:
-            self._fire(rule_id)
+    def _action(self, rule: Rule) -> Callable[[], None]:
+        """The firing of one rule, compiled once: its conclusions as small functions, its reads and settings."""
+        rule_id = rule.id
+        stratum = self.knowledge.strata[rule_id]
+        steps = tuple(_step(conclusion) for conclusion in rule.then)
+        names, setting_names = rule.reads(), rule.settings()
+        own = frozenset(names) & frozenset(rule.concludes())
 
-        run.__name__ = f"fire_{rule_id.replace('.', '_')}"
-        return run
+        def fire() -> None:
+            session = self._session
+            if session is None or rule_id in session.fired:
+                # durable_rules fires a rule once per satisfied branch of an `$or`; a rule concludes once per consultation
+                return
+            session.fired.add(rule_id)
+            facts = session.facts
+            try:
+                out: list[Concluded] = []
+                for step in steps:
+                    step(facts, out)
+                pending = session.pending
+                for item in out:
+                    kind, field_name = item.kind, item.field
+                    if kind == "value":
+                        marker = item.value
+                        earlier = pending.get(field_name) or (("input", facts[field_name]) if field_name in facts else None)
+                        if earlier is not None and earlier[1] != marker:
+                            raise RuleError(rule_id, ValueError(
+                                f"value {item.name} = {marker!r} conflicts with {earlier[1]!r} from {earlier[0]}"))
+                    else:
+                        marker = item.value if kind == "diagnosis" and item.value is not None else True
+                    if field_name not in pending:
+                        pending[field_name] = (rule_id, marker)
+                # a field it concludes itself was read only if it was there before
+                read = tuple(n for n in names if n not in own or facts.get(n) is not None) if own else names
+                session.trace.firings.append(_firing(rule_id, stratum, tuple(out), read, setting_names, facts))
+            except RuleError as error:
+                session.error = session.error or error
+            except Exception as error:  # raised to the caller after the stratum, with the rule id
+                session.error = session.error or RuleError(rule_id, error)
 
-    def _fire(self, rule_id: str) -> None:
-        session = self._session
-        if session is None or rule_id in session.fired:
-            # durable_rules fires a rule once per satisfied branch of an `$or`; a rule concludes once per consultation
-            return
-        session.fired.add(rule_id)
-        try:
-            rule = self.knowledge.rule(rule_id)
-            facts = session.trace.facts
-            concluded = tuple(self._conclude(rule, facts))
-            for item in concluded:
-                self._stage(session, rule_id, item)
-            names = rule.reads()
-            if rule_id in self._self_reads:  # a field it concludes itself was read only if it was there before
-                names = tuple(n for n in names if n not in self._self_reads[rule_id] or facts.get(n) is not None)
-            session.trace.firings.append(Firing(rule_id, session.stratum, concluded, names, rule.settings(), facts))
-        except RuleError as error:
-            session.error = session.error or error
-        except Exception as error:  # raised to the caller after the stratum, with the rule id
-            session.error = session.error or RuleError(rule_id, error)
+        fire.__name__ = f"fire_{rule_id.replace('.', '_')}"
+        return fire
 
-    @staticmethod
-    def _conclude(rule: Rule, facts: Mapping[str, Any]) -> Iterable[Concluded]:
-        for conclusion in rule.then:
-            if isinstance(conclusion, Value):
-                value = conclusion.compute(facts)
-                if _concludes(value):
-                    yield Concluded("value", conclusion.name, conclusion.field, value)
-            elif isinstance(conclusion, Values):
-                for key, value in conclusion.compute(facts).items():
-                    if _concludes(value):
-                        name = f"{conclusion.prefix}:{key}"
-                        yield Concluded("value", name, name, value)
-            elif isinstance(conclusion, Diagnose):
-                severity = facts.get(conclusion.severity) if conclusion.severity else None
-                yield Concluded("diagnosis", conclusion.name, conclusion.field, severity)
-            elif isinstance(conclusion, Recommend):
-                params = dict(conclusion.params(facts)) if conclusion.params else {}
-                yield Concluded("action", conclusion.action, conclusion.field, True, params, conclusion.addresses)
-            elif isinstance(conclusion, Ask):
-                yield Concluded("missing", conclusion.name, conclusion.field, (conclusion.why, conclusion.rank))
 
-    @staticmethod
-    def _stage(session: _Session, rule_id: str, item: Concluded) -> None:
-        marker = item.value if item.kind == "value" else (item.value if item.kind == "diagnosis" and item.value is not None else True)
-        if item.kind == "value":
-            earlier = session.pending.get(item.field) or (
-                ("input", session.trace.facts[item.field]) if item.field in session.trace.facts else None
-            )
-            if earlier is not None and earlier[1] != item.value:
-                raise RuleError(rule_id, ValueError(
-                    f"value {item.name} = {item.value!r} conflicts with {earlier[1]!r} from {earlier[0]}"))
-        session.pending.setdefault(item.field, (rule_id, marker))
+def _nothing() -> None:
+    """The action of the session-opening catch-all rule."""
 
-    @staticmethod
-    def _merge(session: _Session) -> None:
-        for name, (_, value) in session.pending.items():
-            session.trace.facts.setdefault(name, value)
-        session.pending.clear()
+
+def _firing_order(firing: Firing) -> tuple[int, str]:
+    return firing.stratum, firing.rule

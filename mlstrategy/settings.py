@@ -119,7 +119,10 @@ class Settings(BaseModel):
 
     def as_fields(self) -> dict[str, float]:
         """The settings as engine-fact fields, each prefixed `setting:` so it never collides with a fact."""
+        if self is DEFAULT_SETTINGS:  # nearly every call: computed once (a copy, so callers may change it)
+            return dict(_DEFAULT_FIELDS)
         return {setting_field(name): value for name, value in self.model_dump().items()}
 
 
 DEFAULT_SETTINGS = Settings()
+_DEFAULT_FIELDS = {setting_field(name): value for name, value in DEFAULT_SETTINGS.model_dump().items()}
