@@ -185,7 +185,7 @@ RULES: tuple[Rule, ...] = (
               Value("undetermined_between", _leader_value("between"), _LEADER_READS),
               Value("unsettled_bias", _leader_value("bias"), _LEADER_READS),
               Value("unsettled_noise", _leader_value("noise"), _LEADER_READS),
-              Value("settled_by", _settled_by, (*_LEADER_READS, *{s for v in _SIZES.values() for s in v}))),
+              Value("settled_by", _settled_by, (*_LEADER_READS, *dict.fromkeys(s for v in _SIZES.values() for s in v)))),
         because=("The largest gap is {gap_leader}: a gap leads only when its low end is at least {setting:min_gap} and at "
                  "least every other gap's high end."),
     ),
