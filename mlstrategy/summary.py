@@ -58,7 +58,7 @@ def headline(advice: "Advice") -> str:
     if undetermined is not None:
         between = [DIAGNOSES[n].title.lower() if n in DIAGNOSES else n.replace("_", " ") for n in undetermined.between]
         what = _join(between, "or") if between else undetermined.title.lower()
-        settle = f" - measure {_join([field_title(n) for n in undetermined.settled_by], 'or')} to tell" \
+        settle = f" - measure {_join([field_title(n) for n in undetermined.settled_by], 'or')} to settle it" \
             if undetermined.settled_by else ""
         return f"Can't tell yet: {what}{settle}."
     status = next((d for d in advice.diagnoses if d.kind == "status"), None)
