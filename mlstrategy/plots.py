@@ -159,8 +159,8 @@ def ladder_figure(advice: "Advice") -> "Figure":
         size = f" ({format_value(primary, diagnosis.severity)})" if diagnosis.severity is not None else ""
         title = f"Primary problem: {diagnosis.title}{size}"
     else:  # can't tell yet, meets the target, the chosen model, or nothing to fix: the headline says which
-        title = "\n".join(textwrap.wrap(one_line(advice.headline), 90)[:2])
-    ax.set_title(title, fontsize=12 if "\n" not in title else 10, fontweight="bold", loc="left")
+        title = "\n".join(textwrap.wrap(one_line(advice.headline), 72)[:2])
+    ax.set_title(title, fontsize=12 if "\n" not in title else 10.5, fontweight="bold", loc="left")
 
     levels = _levels(advice)
     if not levels:
@@ -229,7 +229,7 @@ def ladder_figure(advice: "Advice") -> "Figure":
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    figure.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.14)
+    figure.subplots_adjust(left=0.1, right=0.97, top=0.9 if "\n" not in title else 0.86, bottom=0.14)
     return figure
 
 

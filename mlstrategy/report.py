@@ -34,6 +34,7 @@ CSS = """
 .mls-report .primary { font-size: 1.15rem; padding: .7rem 1rem; border-left: 4px solid #c5221f;
   background: #fdf1f1; border-radius: 4px; }
 .mls-report .primary.none { border-color: #188038; background: #eef7f0; }
+.mls-report .primary.undetermined { border-color: #9a6700; background: #fff8e5; }
 .mls-report table { border-collapse: collapse; margin: .4rem 0; }
 .mls-report th, .mls-report td { text-align: left; padding: .3rem .8rem .3rem 0; border-bottom: 1px solid #eaeef2;
   vertical-align: top; }
@@ -125,6 +126,12 @@ def _primary(advice: "Advice") -> str:
     diagnosis = advice.diagnosis(name) if name else None
     headline = f'<p class="headline"><strong>{_e(advice.headline)}</strong></p>'
     if diagnosis is None:
+        pending = advice.undetermined or next((d for d in advice.diagnoses if d.kind == "status"), None)
+        if pending is not None:  # what cannot be told yet (amber), or how the project stands (green)
+            css, label = ("undetermined", "Can't tell yet:") if pending.kind == "undetermined" else ("none", "Status:")
+            label = "" if label.lower().rstrip(":") in pending.title.lower() else f"{label} "  # once is enough
+            return (headline + f'<p class="primary {css}"><strong>{label}{_e(pending.title)}</strong> '
+                    f"<code>{_e(pending.name)}</code><br>{_e(pending.description)}</p>")
         return headline + '<p class="primary none"><strong>Primary problem:</strong> none found</p>'
     size = f" ({_value(name, diagnosis.severity)})" if diagnosis.severity is not None else ""
     return (headline + f'<p class="primary"><strong>Primary problem:</strong> {_e(diagnosis.title)}{size} '

@@ -69,7 +69,7 @@ def headline(advice: "Advice") -> str:
     if undetermined is not None:
         between = [DIAGNOSES[n].title.lower() if n in DIAGNOSES else n.replace("_", " ") for n in undetermined.between]
         what = _join(between, "or") if between else undetermined.title.lower()
-        settle = f" - {_measurement(undetermined.settled_by)} to tell" if undetermined.settled_by else ""
+        settle = f" - {_measurement(undetermined.settled_by)} to settle it" if undetermined.settled_by else ""
         return f"Can't tell yet: {what}{settle}."
     status = next((d for d in advice.diagnoses if d.kind == "status"), None)
     if status is not None:

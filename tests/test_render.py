@@ -101,7 +101,7 @@ def test_undetermined_and_met_target_headlines():
                                    between=("avoidable_bias", "variance"), settled_by=("human_error", "bayes_error"))
     fake = SimpleNamespace(primary_problem=None, diagnosis=lambda name: None, actions=[], undetermined=undetermined,
                            diagnoses=[undetermined], choice=None, missing=[], inputs={})
-    assert headline(fake) == "Can't tell yet: avoidable bias or variance - measure human-level error or Bayes error to tell."
+    assert headline(fake) == "Can't tell yet: avoidable bias or variance - measure human-level error or Bayes error to settle it."
     met = SimpleNamespace(name="meets_target", kind="status", title="Meets the target")
     fake = SimpleNamespace(primary_problem=None, diagnosis=lambda name: None, actions=[], undetermined=None,
                            diagnoses=[met], choice=None, missing=[], inputs={"dev_error": 0.04, "target_error": 0.05})
@@ -347,3 +347,15 @@ def test_the_text_report_never_loads_networkx():
             " train_size=900); str(a); a.to_markdown(); a.headline; a.summary_line(); print('networkx' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_without_a_human_level_every_rendering_says_what_cannot_be_told_yet():
+    advice = mls.advise(train_error=0.08, dev_error=0.10)
+    assert advice.primary_problem is None and advice.undetermined.settled_by == ("human_error",)
+    assert advice.headline == "Can't tell yet: avoidable bias or variance - measure human-level error to settle it."
+    for name, text in readable(advice).items():
+        flat = " ".join(text.split())
+        assert advice.headline in flat and "nothing worth fixing" not in flat, name
+    met = mls.advise(human_error=0.01, train_error=0.02, dev_error=0.03, target_error=0.05)
+    assert met.headline == "Meets the target: dev error 3% is at or below the target 5%."
+    assert met.summary_line() == "meets the target"

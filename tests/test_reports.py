@@ -300,3 +300,11 @@ def test_a_headless_browser_renders_the_page_without_errors(plotting, ladder, tm
     console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
     assert console == [], "the page logged errors or blocked loads:\n" + "\n".join(console)
     assert "chrome-error://" not in done.stdout
+
+
+def test_the_page_says_what_cannot_be_told_yet_instead_of_none_found(plotting):
+    text = Page(mls.advise(train_error=0.08, dev_error=0.10).to_html()).text
+    assert "Can't tell yet: avoidable bias or variance - measure human-level error to settle it." in text
+    assert "Bias or variance: can't tell yet bias_or_variance" in text and "none found" not in text
+    met = Page(mls.advise(human_error=0.01, train_error=0.02, dev_error=0.03, target_error=0.05).to_html()).text
+    assert "Status: Meets the target meets_target" in met and "none found" not in met
