@@ -1,0 +1,177 @@
+"""Training logs as trainers write them (fixtures under tests/fixtures/logs/ copy each format's real shape;
+TensorBoard event files are written by a real writer), read as they are and judged on evaluation points."""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+import mlstrategy as mls
+from mlstrategy import Situation
+from mlstrategy.adapters.history import read_history, situation_from_history
+
+LOGS = Path(__file__).parent / "fixtures" / "logs"
+
+
+def _names(advice):
+    return [d.name for d in advice.diagnoses], [a.name for a in advice.actions]
+
+
+# ---------------------------------------------------------------- Hugging Face
+def test_a_trainer_state_json_is_read_at_its_evaluation_points_without_the_summary_row():
+    state = json.loads((LOGS / "trainer_state.json").read_text())
+    reading = read_history(LOGS / "trainer_state.json")
+    assert reading.format == "huggingface" and reading.points == 5
+    evals = [row for row in state["log_history"] if "eval_loss" in row]
+    assert reading.situation.dev_curve == [row["eval_loss"] for row in evals]
+    first = [row["loss"] for row in state["log_history"] if "loss" in row and row["step"] <= evals[0]["step"]]
+    assert reading.situation.train_curve[0] == pytest.approx(sum(first) / len(first))
+    assert reading.situation.dev_error == pytest.approx(1 - evals[-1]["eval_accuracy"])
+    assert any("summary row" in note for note in reading.notes)
+    diagnoses, actions = _names(mls.advise(reading.situation))
+    assert "variance" in diagnoses and "early_stopping" in actions  # eval loss best at epoch 3, then rising
+
+
+def test_an_output_folder_reads_its_latest_checkpoint_and_a_checkpoint_folder_reads_its_own():
+    latest = Situation.from_history(LOGS / "huggingface")
+    assert latest == situation_from_history(LOGS / "huggingface" / "checkpoint-500")
+    assert len(latest.dev_curve) == 5
+    early = Situation.from_history(str(LOGS / "huggingface" / "checkpoint-300"))
+    assert early.dev_curve == latest.dev_curve[:3]
+    assert mls.advise(early).primary_problem == "undertrained"  # at step 300 the eval loss was still falling
+
+
+def test_the_loaded_trainer_state_and_its_log_history_read_the_same():
+    state = json.loads((LOGS / "trainer_state.json").read_text())
+    from_file = situation_from_history(LOGS / "trainer_state.json")
+    assert situation_from_history(state) == from_file == situation_from_history(state["log_history"])
+
+
+# ---------------------------------------------------------------- Lightning
+def test_lightning_step_rows_are_averaged_per_epoch_and_post_fit_rows_left_out():
+    reading = read_history(LOGS / "lightning_metrics.csv")
+    situation = reading.situation
+    assert situation.train_curve == [0.9, 0.6, 0.45, 0.36]  # the mean of each epoch's logged steps
+    assert situation.dev_curve == [0.85, 0.65, 0.55, 0.50]  # not the trainer.validate row logged after fit
+    assert situation.dev_error == pytest.approx(0.18) and situation.test_error == pytest.approx(0.20)
+    assert any("after training" in note for note in reading.notes)
+    # the last epoch's steps rise (0.29 ... 0.43) but its mean still fell: still improving, not stuck
+    assert mls.advise(train_curve=situation.train_curve, dev_curve=situation.dev_curve).primary_problem == "undertrained"
+
+
+def _lightning_rows(epochs: list[tuple[list[float], float]]) -> list[str]:
+    rows, step = [], 0
+    for epoch, (losses, val) in enumerate(epochs):
+        for loss in losses:
+            step += 10
+            rows.append(f"{epoch},{step},{loss},")
+        rows.append(f"{epoch},{step},,{val}")
+    return rows
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.floats(0.01, 5), min_size=1, max_size=5), st.floats(0.01, 5)),
+                min_size=1, max_size=6), st.randoms(use_true_random=False))
+def test_reordering_the_rows_of_a_step_level_log_keeps_the_per_epoch_curve(tmp_path_factory, epochs, rnd):
+    folder = tmp_path_factory.mktemp("shuffled")
+    rows = _lightning_rows(epochs)
+    header = "epoch,step,train_loss,val_loss\n"
+    (folder / "a.csv").write_text(header + "\n".join(rows) + "\n")
+    shuffled = rows[:]
+    rnd.shuffle(shuffled)
+    (folder / "b.csv").write_text(header + "\n".join(shuffled) + "\n")
+    first = situation_from_history(folder / "a.csv")
+    assert situation_from_history(folder / "b.csv") == first
+    assert first.dev_curve == [val for _, val in epochs]
+    assert first.train_curve == pytest.approx([sum(losses) / len(losses) for losses, _ in epochs])
+
+
+# ---------------------------------------------------------------- Ultralytics, detectron2, TensorBoard CSV
+def test_ultralytics_results_csv_sums_the_losses_and_uses_map50_95():
+    reading = read_history(LOGS / "ultralytics_results.csv")
+    assert reading.format == "ultralytics" and reading.points == 10
+    lines = (LOGS / "ultralytics_results.csv").read_text().splitlines()
+    header = [cell.strip() for cell in lines[0].split(",")]
+    last = dict(zip(header, (float(cell) for cell in lines[-1].split(","))))
+    assert reading.situation.dev_error == pytest.approx(1 - last["metrics/mAP50-95(B)"])
+    losses = [last[f"train/{part}_loss"] for part in ("box", "cls", "dfl")]
+    assert reading.situation.train_curve[-1] == pytest.approx(sum(losses))
+    assert any("mAP50-95" in note for note in reading.notes)
+
+
+def test_detectron2_metrics_json_is_cut_at_its_evaluations_and_ap_read_as_percent():
+    reading = read_history(LOGS / "detectron2_metrics.json")
+    rows = [json.loads(line) for line in (LOGS / "detectron2_metrics.json").read_text().splitlines()]
+    aps = [row["bbox/AP"] for row in rows if "bbox/AP" in row]
+    assert reading.format == "detectron2"
+    assert reading.situation.dev_curve == pytest.approx([1 - ap / 100 for ap in aps])
+    first = [row["total_loss"] for row in rows if "total_loss" in row and row["iteration"] <= 499]
+    assert reading.situation.train_curve[0] == pytest.approx(sum(first) / len(first))
+    assert any("percent" in note for note in reading.notes)
+
+
+def test_tensorboard_csv_downloads_merge_into_one_history_with_tags_from_file_names():
+    situation = situation_from_history(LOGS / "tensorboard_csv")
+    assert situation.train_curve == [0.9, 0.5, 0.3, 0.2, 0.12, 0.08]
+    assert situation.dev_curve == [0.8, 0.55, 0.45, 0.44, 0.5, 0.58]
+    assert situation.dev_error == pytest.approx(0.17)
+    one = situation_from_history(LOGS / "tensorboard_csv" / "run-validation-tag-epoch_loss.csv")
+    assert one.dev_curve == situation.dev_curve and one.train_curve is None
+
+
+# ---------------------------------------------------------------- percent, other metrics, dev only
+def test_percent_accuracies_are_divided_with_a_note_and_f1_or_wer_are_named():
+    reading = read_history({"loss": [0.9, 0.6, 0.5], "val_acc": [61.0, 70.0, 74.5]})
+    assert reading.situation.dev_error == pytest.approx(0.255)
+    assert any("percent" in note for note in reading.notes)
+    f1 = read_history([{"step": 10, "loss": 0.7}, {"step": 10, "eval_f1": 0.8, "eval_loss": 0.6}])
+    assert f1.situation.dev_error == pytest.approx(0.2) and any("eval_f1" in note for note in f1.notes)
+    wer = read_history([{"step": 5, "loss": 2.0}, {"step": 5, "eval_wer": 0.31, "eval_loss": 1.5},
+                        {"step": 10, "loss": 1.0}, {"step": 10, "eval_wer": 0.22, "eval_loss": 1.1}])
+    assert wer.situation.dev_error == pytest.approx(0.22) and any("eval_wer" in note for note in wer.notes)
+
+
+def test_a_history_with_dev_metrics_only_is_read_and_says_what_a_training_curve_adds():
+    reading = read_history([{"epoch": e, "val_loss": v} for e, v in enumerate([0.9, 0.7, 0.6, 0.55])])
+    assert reading.situation.dev_curve == [0.9, 0.7, 0.6, 0.55] and reading.situation.train_curve is None
+    assert any("training loss would" in note for note in reading.notes)
+
+
+# ---------------------------------------------------------------- refusals: one line, the file, the option
+def test_a_run_table_is_refused_with_a_pointer_to_from_runs():
+    with pytest.raises(ValidationError) as caught:
+        situation_from_history(LOGS / "wandb_runs.csv")
+    (error,) = caught.value.errors()
+    assert "wandb_runs.csv" in error["msg"] and "from_runs" in error["msg"] and "--runs" in error["msg"]
+    assert "\n" not in error["msg"]
+
+
+def test_unreadable_logs_name_the_file_what_was_found_and_the_option(tmp_path):
+    (tmp_path / "notes.txt").write_text("nothing here")
+    with pytest.raises(ValidationError) as caught:
+        situation_from_history(tmp_path)
+    message = caught.value.errors()[0]["msg"]
+    assert str(tmp_path) in message and "notes.txt" in message and "--history-format" in message
+    (tmp_path / "odd.csv").write_text("epoch,objective\n0,1.0\n1,0.9\n")
+    with pytest.raises(ValidationError) as caught:
+        situation_from_history(tmp_path / "odd.csv")
+    message = caught.value.errors()[0]["msg"]
+    assert "'objective'" in message and "--column loss=<column>" in message and "\n" not in message
+    with pytest.raises(ValidationError, match="unknown log format 'tensorbord'.*did you mean 'tensorboard'"):
+        situation_from_history(tmp_path / "odd.csv", log_format="tensorbord")
+    with pytest.raises(ValidationError, match="did you mean 'val_loss'"):
+        situation_from_history(tmp_path / "odd.csv", columns={"val_los": "objective"})
+    assert situation_from_history(tmp_path / "odd.csv", columns={"loss": "objective"}).train_curve == [1.0, 0.9]
+    lightning = tmp_path / "lightning_logs"
+    for version in ("version_0", "version_1"):
+        (lightning / version).mkdir(parents=True)
+        shutil.copy(LOGS / "lightning_metrics.csv", lightning / version / "metrics.csv")
+    with pytest.raises(ValidationError, match="holds 2 lightning logs"):
+        situation_from_history(lightning)
+    assert situation_from_history(lightning / "version_1") == situation_from_history(LOGS / "lightning_metrics.csv")
