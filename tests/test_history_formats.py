@@ -175,3 +175,68 @@ def test_unreadable_logs_name_the_file_what_was_found_and_the_option(tmp_path):
     with pytest.raises(ValidationError, match="holds 2 lightning logs"):
         situation_from_history(lightning)
     assert situation_from_history(lightning / "version_1") == situation_from_history(LOGS / "lightning_metrics.csv")
+
+
+# ---------------------------------------------------------------- TensorBoard event files (a real writer)
+def _write_events(folder: Path, tags: dict[str, list[tuple[int, float]]]) -> None:
+    from tensorboardX import SummaryWriter
+
+    writer = SummaryWriter(str(folder))
+    for tag, points in tags.items():
+        for step, value in points:
+            writer.add_scalar(tag, value, step)
+    writer.close()
+
+
+def test_tensorboard_event_files_from_a_hugging_face_run_read_like_its_log_history(tmp_path):
+    pytest.importorskip("tensorboard")
+    log_history = [{"loss": 0.9, "step": 50}, {"loss": 0.7, "step": 100}, {"eval_loss": 0.8, "step": 100},
+                   {"loss": 0.5, "step": 150}, {"loss": 0.4, "step": 200}, {"eval_loss": 0.75, "step": 200}]
+    _write_events(tmp_path / "runs" / "Dec01_10-00-00_host", {
+        "train/loss": [(r["step"], r["loss"]) for r in log_history if "loss" in r],
+        "train/learning_rate": [(50, 5e-5), (100, 4e-5), (150, 3e-5), (200, 2e-5)],
+        "eval/loss": [(r["step"], r["eval_loss"]) for r in log_history if "eval_loss" in r]})
+    reading = read_history(tmp_path / "runs")
+    assert reading.format == "tensorboard"
+    assert reading.situation == situation_from_history(log_history)
+    assert reading.situation.train_curve == [0.8, 0.45] and reading.situation.dev_curve == [0.8, 0.75]
+
+
+def test_keras_train_and_validation_run_folders_are_one_history(tmp_path):
+    pytest.importorskip("tensorboard")
+    _write_events(tmp_path / "train", {"epoch_loss": list(enumerate([0.9, 0.5, 0.3])),
+                                       "epoch_accuracy": list(enumerate([0.6, 0.8, 0.9]))})
+    _write_events(tmp_path / "validation", {"epoch_loss": list(enumerate([1.0, 0.7, 0.8])),
+                                            "epoch_accuracy": list(enumerate([0.55, 0.7, 0.72]))})
+    keras = {"loss": [0.9, 0.5, 0.3], "accuracy": [0.6, 0.8, 0.9], "val_loss": [1.0, 0.7, 0.8],
+             "val_accuracy": [0.55, 0.7, 0.72]}
+    assert situation_from_history(tmp_path) == situation_from_history(keras)
+
+
+def test_several_tensorboard_runs_in_one_folder_are_refused_by_name(tmp_path):
+    pytest.importorskip("tensorboard")
+    for version in ("version_0", "version_1"):
+        _write_events(tmp_path / version, {"train_loss": [(0, 1.0), (1, 0.5)]})
+    with pytest.raises(ValidationError, match="holds 2 TensorBoard runs .*'version_0', 'version_1'.*one run"):
+        situation_from_history(tmp_path)
+
+
+curve = st.lists(st.floats(0.001, 10, allow_nan=False).map(lambda v: round(v, 6)), min_size=2, max_size=8)
+
+
+@settings(max_examples=10, deadline=None)
+@given(curve, curve)
+def test_the_same_history_from_a_dict_a_csv_and_an_event_file_is_the_same_situation(tmp_path_factory, train, dev):
+    pytest.importorskip("tensorboard")
+    folder = tmp_path_factory.mktemp("same")
+    n = min(len(train), len(dev))
+    train, dev = train[:n], dev[:n]
+    keras = {"loss": train, "val_loss": dev}
+    (folder / "log.csv").write_text("epoch,loss,val_loss\n" + "".join(f"{e},{t},{d}\n" for e, (t, d) in
+                                                                      enumerate(zip(train, dev))))
+    _write_events(folder / "tb", {"train_loss": list(enumerate(train)), "val_loss": list(enumerate(dev))})
+    expected = situation_from_history(keras)
+    assert situation_from_history(folder / "log.csv") == expected
+    from_events = situation_from_history(folder / "tb")  # event files store float32
+    assert from_events.train_curve == pytest.approx(train, rel=1e-6)
+    assert from_events.dev_curve == pytest.approx(dev, rel=1e-6)

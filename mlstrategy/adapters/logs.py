@@ -320,8 +320,15 @@ def _read_events(paths: list[Path], root: Path) -> Log:
                 for step, value in values:
                     if to_number(value) is not None:
                         key = ("val" if leaf in _VALIDATION_RUNS else "", float(step))
-                        by_step.setdefault(key, {"step": float(step)})[name] = float(value)
+                        by_step.setdefault(key, {"step": float(step)})[name] = _shortest(value)
     return Log("tensorboard", str(root), list(by_step.values()))
+
+
+def _shortest(value: float) -> float:
+    """An event file's float32 as the shortest decimal that is that float32 (0.8, not 0.800000011920929)."""
+    import numpy
+
+    return float(str(numpy.float32(value)))
 
 
 def _read_folder(folder: Path, log_format: str | None) -> Log:
