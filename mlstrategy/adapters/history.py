@@ -138,17 +138,17 @@ def read_history(history: Any, *, columns: Mapping[str, str] | None = None, log_
 
     kind = run_table_kind(names)
     if kind:
-        raise input_error(_TITLE, where, f"{where} is a table of runs ({kind}: one row per run, columns "
+        raise input_error(_TITLE, "history", f"{where} is a table of runs ({kind}: one row per run, columns "
                           f"{join_names(names[:8])}{', ...' if len(names) > 8 else ''}), not a training history; "
                           "read it with Situation.from_runs(table) (command line: --runs FILE)", join_names(names)[:80])
     notes = list(log.notes)
     if log.columns is not None:
         by_column = log.columns
         if not by_column:
-            raise input_error(_TITLE, where, f"{where} is empty: no columns or no epochs", log.format)
+            raise input_error(_TITLE, "history", f"{where} is empty: no columns or no epochs", log.format)
     else:
         if not log.records:
-            raise input_error(_TITLE, where, f"{where} is empty: no rows with numbers", log.format)
+            raise input_error(_TITLE, "history", f"{where} is empty: no rows with numbers", log.format)
         by_column = _points(log.records, overrides, notes, where)
     roles = _detect(by_column, overrides, where)
     series = {role: _values(by_column[name]) for role, name in roles.items() if role not in ("epoch", "step")}
@@ -215,7 +215,7 @@ def _chosen(role: str, chosen: str, names: Sequence[str], where: str) -> str:
     found = chosen if chosen in names else _find(names, (normal(chosen),))
     if found is None:
         hint = suggest(chosen, names)
-        raise input_error(_TITLE, where, f"{role}={chosen!r} names no column of {where}"
+        raise input_error(_TITLE, role, f"{role}={chosen!r} names no column of {where}"
                           + (f" (did you mean {hint!r}?)" if hint else "") + f"; columns found: {join_names(names)}",
                           chosen)
     return found
@@ -395,7 +395,7 @@ def _no_curve(where: str, names: list[str], roles: Mapping[str, str]) -> Excepti
     metric_like = [n for n in names if n not in recognized and any(k in normal(n) for k in ("loss", "acc", "err"))]
     found = ", ".join(f"{role}={name!r}" for role, name in roles.items() if role not in ("epoch", "step"))
     return input_error(
-        _TITLE, where,
+        _TITLE, "columns",
         f"{where}: no training or dev loss, accuracy or error column with values found. Columns: " + join_names(names)
         + (f" (recognized: {found})" if found else "")
         + ". Name the columns yourself, e.g. loss='<column>' and val_loss='<column>' (command line: --column "

@@ -61,7 +61,9 @@ class Log:
 
 
 def _refuse(where: str, why: str, found: Any = None) -> Exception:
-    return input_error(_TITLE, where, why, found if found is not None else where)
+    """One ValidationError for the history: `why` names the file itself, so the location is the input's role."""
+    return input_error(_TITLE, "history" if where not in ("format",) else "log_format", why,
+                       found if found is not None else where)
 
 
 def read_log(history: Any, log_format: str | None = None) -> Log:

@@ -117,14 +117,14 @@ def situation_from_runs(table: Any, *, metric: str | None = None, direction: str
 
     where = str(table) if is_path(table) else "runs"
     if is_path(table) and not Path(table).is_file():
-        raise input_error(_TITLE, where, f"{where}: no such file", where)
+        raise input_error(_TITLE, "runs", f"{where}: no such file", where)
     if not (is_path(table) or is_frame(table) or is_records(table)):
-        raise input_error(_TITLE, where, f"cannot read a {type(table).__name__} as a run table: give a CSV path, "
+        raise input_error(_TITLE, "runs", f"cannot read a {type(table).__name__} as a run table: give a CSV path, "
                           "a pandas DataFrame or a list of row dicts", type(table).__name__)
     header, rows = read_table(table, what="run table", title=_TITLE)
     kind = run_table_kind(header)
     if kind is None:
-        raise input_error(_TITLE, where, f"{where} is not a run table (columns {join_names(header[:8])}): expected a "
+        raise input_error(_TITLE, "runs", f"{where} is not a run table (columns {join_names(header[:8])}): expected a "
                           "W&B export (Name, State, ID), an MLflow search_runs table (run_id, metrics.*) or an Optuna "
                           "trials_dataframe (number, value, params_*); for a training history use --history",
                           join_names(header)[:80])
@@ -153,7 +153,7 @@ def situation_from_runs(table: Any, *, metric: str | None = None, direction: str
         try:
             situations.append(Situation.from_any({**derived, **facts}))
         except ValueError as error:
-            raise input_error(_TITLE, where, f"{where} row {index + 1}: {str(error).splitlines()[-1][:120]}",
+            raise input_error(_TITLE, "runs", f"{where} row {index + 1}: {str(error).splitlines()[-1][:120]}",
                               index + 1) from None
         names.append(str(cells[name_col]) if name_col and cells.get(name_col) not in (None, "") else f"run {index + 1}")
         states.append(str(cells[state_col]) if state_col and cells.get(state_col) not in (None, "") else None)
