@@ -82,6 +82,12 @@ DIAGNOSES = _diagnoses(
                   "Train and dev data differ and there is no train-dev error: variance and data mismatch cannot be told apart."),
     DiagnosisInfo("gap_not_significant", "caveat", "dev", "Gap not significant",
                   "A gap is within the statistical noise of the set sizes."),
+    DiagnosisInfo("curve_too_short", "caveat", "train", "Curve too short to tell",
+                  "The learning curves have too few evaluation points to judge their trend."),
+    DiagnosisInfo("curve_too_noisy", "caveat", "train", "Curve too noisy to tell",
+                  "The training curve's recent trend is smaller than its ups and downs: 'still improving' cannot be told."),
+    DiagnosisInfo("curve_too_good", "caveat", "dev", "Too good to be true",
+                  "Training and dev loss both near zero early: check for leakage or duplicated examples before trusting it."),
     DiagnosisInfo("random_label_noise", "caveat", "train", "Random training-label errors",
                   "Random label errors in the training set: deep learning is robust to them; fixing them is optional."),
 )
