@@ -178,10 +178,10 @@ def test_unreadable_logs_name_the_file_what_was_found_and_the_option(tmp_path):
 
 
 # ---------------------------------------------------------------- TensorBoard event files (a real writer)
-def _write_events(folder: Path, tags: dict[str, list[tuple[int, float]]]) -> None:
+def _write_events(folder: Path, tags: dict[str, list[tuple[int, float]]], suffix: str = "") -> None:
     from tensorboardX import SummaryWriter
 
-    writer = SummaryWriter(str(folder))
+    writer = SummaryWriter(str(folder), filename_suffix=suffix)  # a suffix: two files written in one second
     for tag, points in tags.items():
         for step, value in points:
             writer.add_scalar(tag, value, step)
@@ -240,3 +240,38 @@ def test_the_same_history_from_a_dict_a_csv_and_an_event_file_is_the_same_situat
     from_events = situation_from_history(folder / "tb")  # event files store float32
     assert from_events.train_curve == pytest.approx(train, rel=1e-6)
     assert from_events.dev_curve == pytest.approx(dev, rel=1e-6)
+
+
+def test_a_lightning_run_logged_to_tensorboard_leaves_out_its_post_fit_validation_and_reads_its_test(tmp_path):
+    pytest.importorskip("tensorboard")
+    run = tmp_path / "lightning_logs" / "version_0"
+    steps = [100, 200, 300, 400]
+    _write_events(run, {"train_loss": list(zip(steps, [0.9, 0.5, 0.3, 0.2])),
+                        "val_loss": list(zip(steps, [0.8, 0.6, 0.5, 0.45])),
+                        "epoch": list(zip(steps, [0, 1, 2, 3])), "hp_metric": [(0, -1.0)]})
+    _write_events(run, {"val_loss": [(401, 0.1)], "val_acc": [(401, 0.99)], "epoch": [(401, 4)]}, ".1")  # validate()
+    _write_events(run, {"test_loss": [(401, 0.5)], "test_acc": [(401, 0.85)], "epoch": [(401, 4)]}, ".2")  # test()
+    reading = read_history(run)
+    assert reading.situation.dev_curve == [0.8, 0.6, 0.5, 0.45] and reading.situation.dev_error is None
+    assert reading.situation.test_error == pytest.approx(0.15)
+    assert any("after the last training step" in note for note in reading.notes)
+
+
+def test_event_files_without_scalars_say_so(tmp_path):
+    pytest.importorskip("tensorboard")
+    from tensorboardX import SummaryWriter
+
+    writer = SummaryWriter(str(tmp_path / "run"))
+    writer.add_text("args", "lr=0.1")
+    writer.close()
+    with pytest.raises(ValidationError, match="hold no scalars"):
+        situation_from_history(tmp_path / "run")
+
+
+def test_the_log_and_run_readers_docstring_examples_run():
+    import doctest
+
+    from mlstrategy.adapters import logs, runs
+
+    for module in (logs, runs):
+        assert doctest.testmod(module).failed == 0, module.__name__

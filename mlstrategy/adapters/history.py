@@ -278,9 +278,10 @@ def _points(records: list[dict[str, float]], overrides: Mapping[str, str], notes
     rows = [r for r in records if not _SUMMARY_KEYS & set(r)]
     if len(rows) < len(records):
         notes.append("the end-of-training summary row (Hugging Face's train_runtime, mean train_loss) is not a point")
-    tests = [r for r in rows if set(r) & test and not set(r) & dev]
-    rows = [r for r in rows if r not in tests]
     position = step or epoch
+    tests = [r for r in rows if set(r) & test]  # final numbers, not a curve: taken apart from every row
+    rows = [kept for r in rows if (kept := {k: v for k, v in r.items() if k not in test})
+            and set(kept) - {step, epoch}]
     points: list[dict[str, float]] = []
     if position is None:
         points = [dict(r) for r in rows]
@@ -288,10 +289,10 @@ def _points(records: list[dict[str, float]], overrides: Mapping[str, str], notes
         points = _grouped(rows, position, epoch, step, notes)
     else:
         points = _intervals(rows, step, epoch, dev, notes)
-    if tests:  # the last test row's metrics, attached to the last point (they are final numbers, not a curve)
-        last = {name: value for r in sorted(tests, key=lambda r: r.get(position or "", 0)) for name, value in r.items()}
-        if points:
-            points[-1].update({k: v for k, v in last.items() if k in test})
+    if tests and points:  # the last test metrics, attached to the last point
+        ordered = sorted(tests, key=lambda r: (r.get(position or "", 0), sorted(r.items())))
+        last = {name: value for r in ordered for name, value in r.items() if name in test}
+        points[-1].update(last)
     drop = {n for n in (step, epoch) if n}
     header = [n for n in names if n not in drop]
     return {name: [p.get(name) for p in points] for name in header}
@@ -346,12 +347,22 @@ def _intervals(rows: list[dict[str, float]], step: str, epoch: str | None, dev: 
                      "trainer.validate after fit) are left out of the curve")
     steps = sorted(evals)
     points: list[dict[str, float]] = []
+    trained_in: list[bool] = []
     for index, at in enumerate(steps):
         start = steps[index - 1] if index else -math.inf
         trained = [r for r in rows if start < r[step] <= at and not set(r) & dev]
         dev_part = _merge(evals[at])
-        train_part = _merge(trained + [{k: v for k, v in r.items() if k not in dev} for r in evals[at]])
+        carried = [{k: v for k, v in r.items() if k not in dev} for r in evals[at]]
+        train_part = _merge(trained + carried)
+        trained_in.append(bool(trained) or any(set(c) - {step, epoch} for c in carried))
         points.append({**train_part, **{k: v for k, v in dev_part.items() if k in dev}})
+    again = 0
+    while len(points) > 1 and not trained_in[-1] and any(trained_in):  # evaluated again after training ended
+        points.pop(), trained_in.pop(), steps.pop()
+        again += 1
+    if again:
+        notes.append(f"{again} evaluation(s) after the last training step (a re-run such as trainer.validate after "
+                     "fit) are left out of the curve")
     after = [r for r in rows if r[step] > steps[-1] and not set(r) & dev]
     if after:
         notes.append(f"{len(after)} training row(s) after the last evaluation (step {steps[-1]:g}) are not judged")

@@ -292,14 +292,8 @@ def _read_events(paths: list[Path], root: Path) -> Log:
     tensor_util = require("tensorboard.util.tensor_util", "reading TensorBoard event files", "tensorboard")
     folders = sorted({p.parent for p in paths})
     runs = {folder: ("" if folder == root else folder.relative_to(root).as_posix()) for folder in folders}
-    plain = [r for r in runs.values() if r.split("/")[-1].lower() not in _VALIDATION_RUNS | _TRAIN_RUNS]
-    if len(plain) > 1:
-        raise _refuse(str(root), f"{root} holds {len(plain)} TensorBoard runs ({join_names(plain[:6])}): give the "
-                      "folder of one run", join_names(plain[:6]))
-    by_step: dict[tuple[str, float], dict[str, float]] = {}
+    read: dict[Path, list[tuple[str, list[tuple[int, float]]]]] = {}
     for folder in folders:
-        run = runs[folder]
-        leaf = run.split("/")[-1].lower()
         for path in sorted(p for p in paths if p.parent == folder):
             events = accumulator(str(path), size_guidance={"scalars": 0, "tensors": 0})
             try:
@@ -317,12 +311,26 @@ def _read_events(paths: list[Path], root: Path) -> Log:
                         values.append((event.step, float(array.reshape(-1)[0])))
                 if values:
                     scalars.append((tag, values))
-            for tag, values in scalars:
-                name = _scalar_name(run, tag)
-                for step, value in values:
-                    if to_number(value) is not None:
-                        key = ("val" if leaf in _VALIDATION_RUNS else "", float(step))
-                        by_step.setdefault(key, {"step": float(step)})[name] = _shortest(value)
+            scalars = [(tag, values) for tag, values in scalars if tag != "hp_metric"]  # Lightning's placeholder
+            if scalars:
+                read.setdefault(folder, []).extend(scalars)
+    if not read:
+        raise _refuse(str(root), f"{root}: its {len(paths)} TensorBoard event file(s) hold no scalars (only graphs, "
+                      "hyperparameters or images?)", str(root))
+    plain = [runs[f] for f in read if runs[f].split("/")[-1].lower() not in _VALIDATION_RUNS | _TRAIN_RUNS]
+    if len(plain) > 1:
+        raise _refuse(str(root), f"{root} holds {len(plain)} TensorBoard runs ({join_names(plain[:6])}): give the "
+                      "folder of one run", join_names(plain[:6]))
+    by_step: dict[tuple[str, float], dict[str, float]] = {}
+    for folder, scalars in read.items():
+        run = runs[folder]
+        leaf = run.split("/")[-1].lower()
+        for tag, values in scalars:
+            name = _scalar_name(run, tag)
+            for step, value in values:
+                if to_number(value) is not None:
+                    key = ("val" if leaf in _VALIDATION_RUNS else "", float(step))
+                    by_step.setdefault(key, {"step": float(step)})[name] = _shortest(value)
     return Log("tensorboard", str(root), list(by_step.values()))
 
 

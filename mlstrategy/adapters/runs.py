@@ -9,8 +9,8 @@ A run table is not a training history: 64 runs are not 64 epochs. Recognized tab
 Each run's final metrics are read with the history reader's column spellings (accuracy, error, F1, mAP...,
 prefixes such as `metrics.` stripped), so a run gives `train_error`, `dev_error` and `test_error` when logged.
 
->>> runs = situation_from_runs([{"Name": "a", "State": "finished", "train_acc": 0.99, "val_acc": 0.80},
-...                             {"Name": "b", "State": "finished", "train_acc": 0.85, "val_acc": 0.84}])
+>>> runs = situation_from_runs([{"Name": "a", "State": "finished", "ID": "x1", "train_acc": 0.99, "val_acc": 0.80},
+...                             {"Name": "b", "State": "finished", "ID": "x2", "train_acc": 0.85, "val_acc": 0.84}])
 >>> runs.names, runs[0].dev_error, runs.best
 (('a', 'b'), 0.2, 'b')
 """
