@@ -97,6 +97,14 @@ def _best_epoch(facts: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _LONG_ENOUGH = ge("curve_points", MIN_POINTS)
+_SECTION = "Improving your model performance"
+
+
+def _caveat(name: str, title: str, when: Any, because: str) -> Rule:
+    """A rule that qualifies how far the curves can be read: the caveat `curve_<name>`, no action."""
+    return Rule(id=f"curves.{name}", section=_SECTION, title=title, when=when,
+                then=(Diagnose(f"curve_{name}"),), because=because)
+
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -108,13 +116,9 @@ RULES: tuple[Rule, ...] = (
               Value("curves_near_zero_at", near_zero_at, ("train_curve", "dev_curve"))),
         because="The curves have {curve_points} evaluation points.",
     ),
-    Rule(
-        id="curves.too_short",
-        section="Improving your model performance",
-        title="Too short to tell",
-        when=lt("curve_points", MIN_POINTS),
-        then=(Diagnose("curve_too_short"),),
-        because=("The curves have {curve_points} evaluation points, fewer than " + str(MIN_POINTS) + ": one step "
+    _caveat(
+        "too_short", "Too short to tell", lt("curve_points", MIN_POINTS),
+        ("The curves have {curve_points} evaluation points, fewer than " + str(MIN_POINTS) + ": one step "
                  "between two evaluations cannot tell a trend from noise, so no verdict on how training went; "
                  "evaluate more often or train longer."),
     ),
@@ -143,23 +147,15 @@ RULES: tuple[Rule, ...] = (
         because=("The dev curve ended {dev_curve_rise} (relative) above its best epoch; over its last "
                  "{setting:curve_window} points it fell by {dev_curve_improvement}."),
     ),
-    Rule(
-        id="curves.too_noisy",
-        section="Improving your model performance",
-        title="Too noisy to tell",
-        when=all_of(_LONG_ENOUGH, gt("train_curve_wiggle", 1)),
-        then=(Diagnose("curve_too_noisy"),),
-        because=("Over its last {setting:curve_window} points the training curve moved up and down "
+    _caveat(
+        "too_noisy", "Too noisy to tell", all_of(_LONG_ENOUGH, gt("train_curve_wiggle", 1)),
+        ("Over its last {setting:curve_window} points the training curve moved up and down "
                  "{train_curve_wiggle} times more than its net change: its recent trend is within its noise, so "
                  "'still improving' cannot be told; average the loss over more steps or evaluate less often."),
     ),
-    Rule(
-        id="curves.too_good",
-        section="Improving your model performance",
-        title="Too good to be true",
-        when=le("curves_near_zero_at", EARLY),
-        then=(Diagnose("curve_too_good"),),
-        because=("Training and dev loss were both at most " + str(NEAR_ZERO) + " after {curves_near_zero_at} of the "
+    _caveat(
+        "too_good", "Too good to be true", le("curves_near_zero_at", EARLY),
+        ("Training and dev loss were both at most " + str(NEAR_ZERO) + " after {curves_near_zero_at} of the "
                  "points logged: a task learned perfectly this early usually means the dev set leaks into training "
                  "(duplicated or near-duplicate examples, a label in the features); check before trusting it."),
     ),
