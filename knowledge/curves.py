@@ -165,11 +165,12 @@ RULES: tuple[Rule, ...] = (
         title="Still improving when training stopped",
         when=all_of(_LONG_ENOUGH, ge("train_curve_improvement", setting("curve_improving")),
                     lt("train_curve_wiggle", 1), gt("train_curve_remaining", MEMORIZED),
-                    any_of(absent("dev_curve_rise"), lt("dev_curve_rise", setting("curve_rise")))),
+                    any_of(absent("dev_curve_rise"), all_of(lt("dev_curve_rise", setting("curve_rise")),
+                                                            ge("dev_curve_improvement", setting("curve_improving"))))),
         then=(Diagnose("undertrained"), Recommend("train_longer", addresses=("undertrained",))),
         because=("The training curve was still falling when training stopped ({train_curve_improvement} over the "
-                 "last {setting:curve_window} epochs, more than {setting:curve_improving}) and the dev curve is not "
-                 "rising: train longer before judging bias."),
+                 "last {setting:curve_window} epochs, more than {setting:curve_improving}) and the dev curve, when logged, "
+                 "was still falling too ({dev_curve_improvement}): train longer before judging bias."),
     ),
     Rule(
         id="curves.overfitting",

@@ -67,3 +67,12 @@ def test_a_dev_curve_clearly_above_its_best_is_overfitting_when_training_loss_re
     rising = dev + [min(dev) * 2]  # the last point twice the best: a clear rise
     train = [first] + [first * MEMORIZED / 2] * (len(rising) - 1)  # at about zero and flat
     assert "variance" in _diagnoses(mls.advise(train_curve=train, dev_curve=rising))
+
+
+def test_a_training_curve_still_falling_while_the_dev_curve_has_flattened_is_not_undertrained():
+    # 120 epochs of a detector: the training loss still creeps down, the dev loss has been flat for a while
+    train = [0.30 * 0.99 ** e for e in range(117)] + [0.0915, 0.0912, 0.0905]
+    dev = [0.20 * 0.99 ** e for e in range(60)] + [0.1097] * 60
+    advice = mls.advise(train_curve=train, dev_curve=dev)
+    assert "undertrained" not in _diagnoses(advice) and "train_longer" not in [a.name for a in advice.actions]
+    assert mls.advise(train_curve=train).primary_problem == "undertrained"  # without a dev curve it is all we know

@@ -60,7 +60,8 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
                   "eval_top1_error", "val_top5_error", "eval_top5_error", "top1_error", "top5_error"),
     "score": ("train_f1", "train_f1_score", "train_map", "train_auc", "train_iou", "train_miou"),
     "val_score": ("val_f1", "val_f1_score", "eval_f1", "eval_f1_score", "valid_f1", "dev_f1", "validation_f1",
-                  "val_map", "eval_map", "val_map50_95", "metrics_map50_95b", "metrics_map50_95", "metrics_map50b",
+                  "val_map", "eval_map", "val_map50_95", "metrics_map50_95b", "metrics_map50_95", "metrics_map_0_5_0_95", "metrics_map50b",
+                  "metrics_map_0_5",
                   "bbox_ap", "segm_ap", "val_bbox_map", "val_auc", "eval_auc", "val_roc_auc", "eval_roc_auc",
                   "val_iou", "val_miou", "eval_miou", "sem_seg_miou", "eval_exact_match"),
     "test_accuracy": ("test_acc_epoch", "test_acc", "test_accuracy", "eval_test_accuracy"),
@@ -70,8 +71,9 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "step": ("step", "global_step", "iteration", "iter", "steps", "trainer_global_step"),
 }
 """Column spellings recognized for each role, in order of preference, after lower-casing, turning
-'/', '-', '.' and spaces into '_' and dropping parentheses (so 'Train/Loss' reads as 'train_loss' and
-Ultralytics' 'metrics/mAP50-95(B)' as 'metrics_map50_95b')."""
+'/', '-', '.', ':' and spaces into '_' and dropping parentheses (so 'Train/Loss' reads as 'train_loss',
+Ultralytics' 'metrics/mAP50-95(B)' as 'metrics_map50_95b' and YOLOv5's 'metrics/mAP_0.5:0.95' as
+'metrics_map_0_5_0_95')."""
 
 ROLES: tuple[str, ...] = tuple(SPELLINGS)
 """The roles a column can play; `columns={"val_loss": "my_val"}` (CLI: `--column val_loss=my_val`) names one."""
@@ -192,7 +194,7 @@ def _overrides(columns: Mapping[str, str]) -> dict[str, str]:
 def normal(name: str) -> str:
     """A column name as compared with SPELLINGS: lower case, separators as '_', no parentheses."""
     text = str(name).strip().lower()
-    for mark in "/-. ":
+    for mark in "/-. :":
         text = text.replace(mark, "_")
     return text.replace("(", "").replace(")", "")
 
