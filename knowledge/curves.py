@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from .dsl import Diagnose, Recommend, Rule, Value, absent, all_of, any_of, ge, gt, known, le, lt, setting
+from .dsl import Ask, Diagnose, Recommend, Rule, Value, absent, all_of, any_of, ge, gt, known, le, lt, setting
 
 __all__ = ["RULES", "recent_improvement", "remaining", "rise_from_best", "points", "wiggle", "near_zero_at",
            "MIN_POINTS", "MEMORIZED", "NEAR_ZERO", "EARLY"]
@@ -196,6 +196,16 @@ RULES: tuple[Rule, ...] = (
         because=("With no training curve logged, the dev curve alone rose {dev_curve_rise} above its best: training "
                  "past that point made the model worse on unseen data. Keep the best dev epoch's weights; log the "
                  "training loss to tell how far it fits the training set."),
+    ),
+    Rule(
+        id="curves.ask_train_curve",
+        section=_SECTION,
+        title="A dev curve without a training curve",
+        when=all_of(known("dev_curve"), absent("train_curve")),
+        then=(Ask("train_curve", "A training curve beside the dev curve tells whether the model still fits the "
+                                 "training set better (bias) or only stopped generalizing (variance): log the "
+                                 "training loss at the same evaluation points.", rank=40),),
+        because="A dev curve was logged without a training curve.",
     ),
     Rule(
         id="curves.dev_only_improving",

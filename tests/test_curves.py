@@ -51,6 +51,8 @@ def test_both_losses_near_zero_early_is_too_good_to_be_true():
 def test_a_dev_curve_alone_still_tells_improving_or_rising(dev, expected, action):
     advice = mls.advise(dev_curve=dev)
     assert advice.primary_problem == expected and advice.actions[0].name == action
+    asked = {item.name: item.why for item in advice.missing}
+    assert "bias" in asked["train_curve"]  # and says what a training curve would add
 
 
 @settings(max_examples=40, deadline=None)

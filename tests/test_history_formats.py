@@ -275,3 +275,27 @@ def test_the_log_and_run_readers_docstring_examples_run():
 
     for module in (logs, runs):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def test_a_log_larger_than_the_bound_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from mlstrategy.adapters import logs
+
+    big = tmp_path / "metrics.csv"
+    big.write_text("epoch,loss\n" + "".join(f"{e},{1 / (e + 1)}\n" for e in range(2000)))
+    monkeypatch.setattr(logs, "MAX_BYTES", 1024)
+    with pytest.raises(ValidationError) as caught:
+        situation_from_history(big)
+    message = caught.value.errors()[0]["msg"]
+    assert "metrics.csv" in message and "more than the 1,024" in message and "\n" not in message
+
+
+def test_a_trainer_state_that_is_not_utf8_or_not_json_is_refused_in_one_line(tmp_path):
+    state = json.loads((LOGS / "trainer_state.json").read_text())
+    state["best_model_checkpoint"] = "out/ch\u00e9ckpoint"
+    path = tmp_path / "trainer_state.json"
+    path.write_bytes(json.dumps(state, ensure_ascii=False).encode("latin-1"))
+    assert situation_from_history(path) == situation_from_history(LOGS / "trainer_state.json")
+    path.write_text('{"log_history": [')
+    with pytest.raises(ValidationError) as caught:
+        situation_from_history(path)
+    assert "is not JSON" in caught.value.errors()[0]["msg"] and "\n" not in caught.value.errors()[0]["msg"]

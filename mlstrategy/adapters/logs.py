@@ -141,8 +141,8 @@ def _read_path(path: Path, log_format: str | None) -> Log:
     if path.is_dir():
         return _read_folder(path, log_format)
     if path.stat().st_size > MAX_BYTES:
-        raise _refuse(where, f"{where} is {path.stat().st_size // 2**20} MB, more than the {MAX_BYTES // 2**20} MB a "
-                      "history is read up to", path.stat().st_size)
+        raise _refuse(where, f"{where} is {path.stat().st_size:,} bytes, more than the {MAX_BYTES:,} a history is "
+                      "read up to (mlstrategy.adapters.logs.MAX_BYTES)", path.stat().st_size)
     chosen = log_format or _sniff(path)
     reader = _READERS.get(chosen, _read_csv_log)
     return reader(path)
