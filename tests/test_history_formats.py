@@ -132,6 +132,7 @@ def test_percent_accuracies_are_divided_with_a_note_and_f1_or_wer_are_named():
     assert any("percent" in note for note in reading.notes)
     f1 = read_history([{"step": 10, "loss": 0.7}, {"step": 10, "eval_f1": 0.8, "eval_loss": 0.6}])
     assert f1.situation.dev_error == pytest.approx(0.2) and any("eval_f1" in note for note in f1.notes)
+    assert f1.situation.optimizing_metric == "eval_f1"  # so the advice names the metric
     wer = read_history([{"step": 5, "loss": 2.0}, {"step": 5, "eval_wer": 0.31, "eval_loss": 1.5},
                         {"step": 10, "loss": 1.0}, {"step": 10, "eval_wer": 0.22, "eval_loss": 1.1}])
     assert wer.situation.dev_error == pytest.approx(0.22) and any("eval_wer" in note for note in wer.notes)

@@ -176,6 +176,9 @@ def read_history(history: Any, *, columns: Mapping[str, str] | None = None, log_
         derived["dev_error"] = dev_error[-1]
     if test_error:
         derived["test_error"] = test_error[-1]
+    metric = _named_metric(series, roles)
+    if metric and dev_error:
+        derived["optimizing_metric"] = metric  # the advice then names the metric its dev error comes from
     situation = Situation.from_any({**derived, **facts})
     return HistoryReading(situation, log.format, max(len(train_curve), len(dev_curve)),
                           {role: name for role, name in roles.items()}, tuple(notes))
@@ -397,10 +400,24 @@ def _error(series: Mapping[str, list[float]], roles: Mapping[str, str], order: t
         if max(values) > 1:
             notes.append(f"{name!r} exceeds 1 (e.g. {max(values)}): capped at 1 as an error level")
             values = [min(v, 1.0) for v in values]
-        if normal(name) not in ("error", "err", "val_error", "train_error", "test_error", "dev_error"):
+        if normal(name) not in _PLAIN_ERRORS:
             notes.append(f"the error level is {name!r}")
         return values
     return []
+
+
+_PLAIN_ERRORS = ("error", "err", "val_error", "train_error", "test_error", "dev_error", "val_err", "eval_error",
+                 "validation_error", "valid_error", "error_rate", "val_error_rate", "val_error_epoch")
+
+
+def _named_metric(series: Mapping[str, list[float]], roles: Mapping[str, str]) -> str | None:
+    """The dev metric's column when the dev error comes from a metric other than accuracy or a plain error
+    (F1, mAP, WER...), else None."""
+    for role in ("val_error", "val_accuracy", "val_score"):
+        if series.get(role):
+            name = roles[role]
+            return name if role == "val_score" or (role == "val_error" and normal(name) not in _PLAIN_ERRORS) else None
+    return None
 
 
 def _no_curve(where: str, names: list[str], roles: Mapping[str, str]) -> Exception:

@@ -157,8 +157,9 @@ def _sniff(path: Path) -> str:
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff").lstrip()
     if text.startswith("{") or text.startswith("["):
         first = text.splitlines()[0] if text else ""
-        return "detectron2" if path.name.endswith(".json") and first.rstrip().endswith("}") and \
-            '"log_history"' not in text and _one_object_per_line(path) else "huggingface"
+        lines = path.suffix.lower() == ".jsonl" or (first.rstrip().endswith("}") and '"log_history"' not in text
+                                                     and _one_object_per_line(path))
+        return "detectron2" if lines else "huggingface"  # one JSON object per line, else one JSON document
     header = [normal_cell(c) for c in re.split(r"[,;\t]", text.splitlines()[0])] if text else []
     if header[:3] == ["wall time", "step", "value"]:
         return "tensorboard-csv"
