@@ -25,7 +25,8 @@ from .settings import Settings
 __all__ = ["main", "build_parser"]
 
 FORMATS = ("text", "markdown", "json", "rich", "html")
-_LOG_FORMATS = ("huggingface", "lightning", "keras", "csv", "tensorboard", "tensorboard-csv", "ultralytics", "detectron2")
+_LOG_FORMATS = ("huggingface", "lightning", "keras", "csv", "tensorboard", "tensorboard-csv", "ultralytics", "detectron2",
+                "jsonl")
 """mlstrategy.adapters.logs.FORMATS, spelt out so that building the parser imports no adapter."""
 
 

@@ -68,3 +68,10 @@ def test_runs_are_advised_one_by_one_with_a_summary(capsys):
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and [r["run"] for r in rows][:2] == ["fresh-sweep-1", "lucky-sweep-2"]
     assert rows[0]["inputs"]["dev_error"] == pytest.approx(0.2)
+
+
+def test_the_command_lines_log_formats_are_the_readers():
+    from mlstrategy.adapters.logs import FORMATS
+    from mlstrategy.cli import _LOG_FORMATS
+
+    assert _LOG_FORMATS == FORMATS

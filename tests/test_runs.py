@@ -79,3 +79,16 @@ def test_a_run_table_is_never_read_as_a_history(kind, count, metrics, data):
     with pytest.raises(ValidationError, match="from_runs"):
         Situation.from_history(rows)
     assert len(Situation.from_runs(rows)) == count
+
+
+def test_the_dataframes_mlflow_and_optuna_return_read_like_their_rows():
+    pd = pytest.importorskip("pandas")
+    trials = pd.DataFrame({
+        "number": [0, 1], "value": [0.3, 0.2],
+        "datetime_start": pd.to_datetime(["2026-12-01 10:00", "2026-12-01 10:05"]),
+        "duration": pd.to_timedelta(["5min", "6min"]), "params_lr": [0.1, 0.01],
+        "user_attrs_train_acc": [0.95, 0.9], "user_attrs_val_acc": [0.7, 0.8], "state": ["COMPLETE", "COMPLETE"]})
+    runs = Situation.from_runs(trials)
+    assert runs.kind == "an Optuna trials_dataframe" and runs.best == "1"
+    assert [s.dev_error for s in runs] == [pytest.approx(0.3), pytest.approx(0.2)]
+    assert list(runs) == list(Situation.from_runs(trials.to_dict("records")))

@@ -12,7 +12,7 @@ Formats (FORMATS; detected from the file or folder, or named with `log_format=` 
   is merged, each tag named from its file name (`run-validation-tag-epoch_loss.csv`).
 - `ultralytics`: YOLO's `results.csv` (padded column names; losses summed over box/cls/dfl; mAP50-95).
 - `detectron2`: `metrics.json`, one JSON object per line (`iteration`, `total_loss`, evaluation rows with
-  `bbox/AP` in percent).
+  `bbox/AP` in percent); `jsonl`: any log of one JSON object per line (a `.jsonl` file).
 
 Every reader bounds what it reads (MAX_BYTES) and refuses what it cannot read with one `ValidationError`
 naming the file, what was found and the option to use.
@@ -31,7 +31,8 @@ from ._common import input_error, is_frame, is_path, is_records, join_names, rea
 __all__ = ["Log", "read_log", "FORMATS", "MAX_BYTES"]
 
 _TITLE = "history"
-FORMATS = ("huggingface", "lightning", "keras", "csv", "tensorboard", "tensorboard-csv", "ultralytics", "detectron2")
+FORMATS = ("huggingface", "lightning", "keras", "csv", "tensorboard", "tensorboard-csv", "ultralytics", "detectron2",
+           "jsonl")
 MAX_BYTES = 512 * 1024 * 1024
 """The largest log file read (a step-level log of millions of rows is still far below it)."""
 
@@ -218,7 +219,7 @@ def _read_detectron2(path: Path) -> Log:
                 raise _refuse(str(path), f"{path} line {number} is not a JSON object: detectron2's metrics.json has "
                               "one per line", line[:40]) from None
             records.append(row)
-    log = _log("detectron2", str(path), records)
+    log = _log("detectron2" if any("iteration" in r for r in records) else "jsonl", str(path), records)
     log.percent = frozenset(name for name in log.names() if re.search(r"/(AP|mIoU|top1|accuracy)", name))
     if any("iteration" in r for r in log.records) and not any(log.percent & set(r) for r in log.records):
         log.notes.append("no evaluation rows (bbox/AP, segm/AP): only the training loss is read")
@@ -408,6 +409,7 @@ def _folder_formats(folder: Path) -> dict[str, list[Path]]:
 _READERS = {
     "huggingface": _read_huggingface,
     "detectron2": _read_detectron2,
+    "jsonl": _read_detectron2,
     "ultralytics": _read_ultralytics,
     "lightning": lambda path: _read_csv_log(path, "lightning"),
     "keras": lambda path: _read_csv_log(path, "keras"),
