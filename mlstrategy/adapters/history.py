@@ -26,6 +26,7 @@ running average over the epoch's batches (with dropout on), so an evaluation of 
 """
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
@@ -335,10 +336,12 @@ def _merge(rows: list[dict[str, float]]) -> dict[str, float]:
 
 def _intervals(rows: list[dict[str, float]], step: str, epoch: str | None, dev: set[str],
                notes: list[str]) -> list[dict[str, float]]:
-    rows = [r for r in rows if step in r]
+    rows = sorted((r for r in rows if step in r), key=lambda r: r[step])
+    keys = [r[step] for r in rows]
+    is_eval = [not dev.isdisjoint(r) for r in rows]
     evals: dict[float, list[dict[str, float]]] = {}
-    for row in rows:
-        if set(row) & dev:
+    for row, evaluated in zip(rows, is_eval):
+        if evaluated:
             evals.setdefault(row[step], []).append(row)
     refit = 0
     for at, group in evals.items():  # a validation re-run after training: same step, a later epoch
@@ -354,8 +357,9 @@ def _intervals(rows: list[dict[str, float]], step: str, epoch: str | None, dev: 
     points: list[dict[str, float]] = []
     trained_in: list[bool] = []
     for index, at in enumerate(steps):
-        start = steps[index - 1] if index else -math.inf
-        trained = [r for r in rows if start < r[step] <= at and not set(r) & dev]
+        low = bisect.bisect_right(keys, steps[index - 1]) if index else 0
+        high = bisect.bisect_right(keys, at)
+        trained = [rows[i] for i in range(low, high) if not is_eval[i]]
         dev_part = _merge(evals[at])
         carried = [{k: v for k, v in r.items() if k not in dev} for r in evals[at]]
         train_part = _merge(trained + carried)
@@ -368,7 +372,8 @@ def _intervals(rows: list[dict[str, float]], step: str, epoch: str | None, dev: 
     if again:
         notes.append(f"{again} evaluation(s) after the last training step (a re-run such as trainer.validate after "
                      "fit) are left out of the curve")
-    after = [r for r in rows if r[step] > steps[-1] and not set(r) & dev]
+    last = bisect.bisect_right(keys, steps[-1])
+    after = [rows[i] for i in range(last, len(rows)) if not is_eval[i]]
     if after:
         notes.append(f"{len(after)} training row(s) after the last evaluation (step {steps[-1]:g}) are not judged")
     return points
