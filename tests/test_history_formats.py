@@ -300,3 +300,13 @@ def test_a_trainer_state_that_is_not_utf8_or_not_json_is_refused_in_one_line(tmp
     with pytest.raises(ValidationError) as caught:
         situation_from_history(path)
     assert "is not JSON" in caught.value.errors()[0]["msg"] and "\n" not in caught.value.errors()[0]["msg"]
+
+
+def test_a_keras_csvlogger_training_log_is_found_in_its_folder(tmp_path):
+    keras = {"loss": [0.69, 0.52, 0.41, 0.33, 0.27], "accuracy": [0.55, 0.74, 0.82, 0.87, 0.90],
+             "val_loss": [0.66, 0.55, 0.49, 0.52, 0.58], "val_accuracy": [0.60, 0.72, 0.78, 0.77, 0.76]}
+    names = ["accuracy", "loss", "val_accuracy", "val_loss"]
+    rows = ["epoch," + ",".join(names)] + [f"{e}," + ",".join(str(keras[n][e]) for n in names) for e in range(5)]
+    (tmp_path / "training.log").write_text("\n".join(rows) + "\n")
+    reading = read_history(tmp_path)
+    assert reading.format == "keras" and reading.situation == situation_from_history(keras)

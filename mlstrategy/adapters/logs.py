@@ -379,7 +379,7 @@ def _read_folder(folder: Path, log_format: str | None) -> Log:
     elif not found:
         names = sorted(p.name for p in folder.iterdir())[:8]
         raise _refuse(str(folder), f"{folder}: no training log found (files: {join_names(names)}); looked for "
-                      "trainer_state.json, metrics.csv, results.csv, metrics.json, events.out.tfevents.* and "
+                      "trainer_state.json, metrics.csv, results.csv, metrics.json, training.log, events.out.tfevents.* and "
                       "TensorBoard CSV exports; give the log file itself (--history FILE --history-format NAME)",
                       join_names(names)[:60])
     else:
@@ -418,6 +418,8 @@ def _folder_formats(folder: Path) -> dict[str, list[Path]]:
                            *sorted(folder.glob("lightning_logs/version_*/metrics.csv"))] if p.is_file()]
     if metrics:
         found["lightning"] = metrics
+    if (folder / "training.log").is_file():  # Keras' CSVLogger, as most examples name it
+        found["keras"] = [folder / "training.log"]
     if (folder / "results.csv").is_file():
         found["ultralytics"] = [folder / "results.csv"]
     if (folder / "metrics.json").is_file():
