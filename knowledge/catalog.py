@@ -87,6 +87,12 @@ DIAGNOSES = _diagnoses(
                   "Train and dev data differ and there is no train-dev error: variance and data mismatch cannot be told apart."),
     DiagnosisInfo("gap_not_significant", "caveat", "dev", "Gap not significant",
                   "A gap is within the statistical noise of the set sizes."),
+    DiagnosisInfo("curve_too_short", "caveat", "train", "Curve too short to tell",
+                  "The learning curves have too few evaluation points to judge their trend."),
+    DiagnosisInfo("curve_too_noisy", "caveat", "train", "Curve too noisy to tell",
+                  "The training curve's recent trend is smaller than its ups and downs: 'still improving' cannot be told."),
+    DiagnosisInfo("curve_too_good", "caveat", "dev", "Too good to be true",
+                  "Training and dev loss both near zero early: check for leakage or duplicated examples before trusting it."),
     DiagnosisInfo("bias_or_variance", "undetermined", "train", "Bias or variance: can't tell yet",
                   "The avoidable bias is known only as a range that overlaps the variance: which to work on cannot be "
                   "told until the measurement named here is made.", between=("avoidable_bias", "variance")),

@@ -193,13 +193,17 @@ def _curve(rng: Random, shape: str, length: int) -> list[float]:
         return [round(start * rate ** i, 4) for i in range(length)]
     if shape == "flat_high":
         return [round(start * max(0.7, 1 - 0.1 * i), 4) for i in range(length)]
+    if shape == "noisy":  # a slow fall under ups and downs larger than it
+        return [round(start * (1 - 0.02 * i) * (1.15 if i % 2 else 0.9), 4) for i in range(length)]
+    if shape == "memorized":  # about zero within two epochs (with a dev curve near it too: too good to be true)
+        return [round(start if i == 0 else start * 0.002 / i, 5) for i in range(length)]
     plateau = rng.choice((0.05, 0.1, 0.2))  # fell, then flattened low
     return [round(max(start * plateau, start * 0.6 ** i), 4) for i in range(length)]
 
 
 def _dev_curve(rng: Random, draft: Mapping[str, Any]) -> list[float]:
     train = draft.get("train_curve") or _curve(rng, "falling", 8)
-    offset = rng.choice((0.05, 0.1, 0.2))
+    offset = rng.choice((0.0, 0.05) if min(train) <= 0.01 else (0.05, 0.1, 0.2))
     curve = [round(value + offset, 4) for value in train]
     if rng.random() < 0.5:  # overfitting: the dev curve turns up after its best epoch
         best = len(curve) // 2
@@ -303,7 +307,8 @@ FIELD_SAMPLERS: dict[str, Sampler] = {
     "end_to_end_examples": lambda rng, d, p: rng.choice((1_000, 10_000, 100_000, 1_000_000, 3_000_000)),
     "stage_examples": lambda rng, d, p: {stage: rng.choice((10_000, 100_000, 1_000_000, 10_000_000))
                                          for stage in p.stages},
-    "train_curve": lambda rng, d, p: _curve(rng, rng.choice(("falling", "flat_high", "flat_low")), rng.choice((6, 8, 10))),
+    "train_curve": lambda rng, d, p: _curve(rng, rng.choice(("falling", "flat_high", "flat_low", "noisy", "memorized")),
+                                            rng.choice((2, 6, 8, 10))),
     "dev_curve": lambda rng, d, p: _dev_curve(rng, d),
 }
 """How to draw each input fact (error levels from one ladder; labels from the project). Inputs not listed are

@@ -27,6 +27,9 @@ from .settings import Settings
 __all__ = ["main", "build_parser"]
 
 FORMATS = ("text", "markdown", "json", "rich", "html")
+_LOG_FORMATS = ("huggingface", "lightning", "keras", "csv", "tensorboard", "tensorboard-csv", "ultralytics", "detectron2",
+                "jsonl")
+"""mlstrategy.adapters.logs.FORMATS, spelt out so that building the parser imports no adapter."""
 
 
 def _add_fact_options(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +39,15 @@ def _add_fact_options(parser: argparse.ArgumentParser) -> None:
     sources = parser.add_argument_group("facts from what you have (flags and the file override them)")
     sources.add_argument("--predictions", metavar="CSV",
                          help="predictions: columns set (train/train_dev/dev/test), y_true, y_pred -> errors and sizes")
-    sources.add_argument("--history", metavar="CSV", help="a training history (Keras CSVLogger, Lightning metrics.csv)")
+    sources.add_argument("--history", metavar="PATH",
+                         help="a training log, file or folder, as the trainer wrote it: Hugging Face trainer_state.json "
+                              "or checkpoint/output folder, Lightning metrics.csv, Keras CSVLogger, TensorBoard event "
+                              "files or CSV downloads, Ultralytics results.csv, detectron2 metrics.json")
+    sources.add_argument("--column", dest="columns", action="append", default=[], metavar="ROLE=NAME",
+                         help="name the history's column for a role, e.g. --column val_loss=my_val (roles: "
+                              "loss, val_loss, accuracy, val_accuracy, error, val_error, score, val_score, epoch, step...)")
+    sources.add_argument("--history-format", metavar="NAME", choices=_LOG_FORMATS,
+                         help=f"the history's format where detection is ambiguous ({', '.join(_LOG_FORMATS)})")
     sources.add_argument("--errors", metavar="CSV", help="an error-analysis sheet: one row per examined dev error, "
                                                          "one 0/1 or x column per category, optional mislabeled")
     sources.add_argument("--mlflow-run", metavar="RUN_ID", help="read errors and curves from an MLflow run")
@@ -92,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="report format (default: from the -o extension .html/.md/.json/.txt, else rich on a "
                              "terminal, else text)")
     advise.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    advise.add_argument("--runs", metavar="FILE", help="a table of runs (W&B runs export, MLflow search_runs or Optuna "
+                                                        "trials CSV): advice per run and a summary of the sweep")
 
     for name, help_text in (("why", "explain a conclusion back to the facts"),
                             ("why-not", "say why something was not concluded")):
@@ -171,7 +184,12 @@ def _adapter_facts(args: argparse.Namespace, flags: dict[str, Any]) -> dict[str,
 
         data.update(situation_from_prediction_table(args.predictions).given())
     if getattr(args, "history", None):
-        data.update(Situation.from_history(args.history).given())
+        from .adapters.history import read_history
+
+        reading = read_history(args.history, columns=_column_options(args.columns), log_format=args.history_format)
+        for note in reading.notes:
+            sys.stderr.write(f"mlstrategy: note ({reading.format} log): {note}\n")
+        data.update(reading.situation.given())
     if getattr(args, "errors", None):
         dev_error = flags.get("dev_error", data.get("dev_error"))
         data.update(Situation.from_error_sheet(args.errors, dev_error=dev_error).given())
@@ -195,6 +213,45 @@ def _mlflow_facts(run_id: str, uri: str | None) -> dict[str, Any]:
             raise
         first = next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
         raise InputError(f"MLflow could not read run {run_id!r}: {first[:300]}") from None
+
+
+def _column_options(items: list[str]) -> dict[str, str]:
+    """--column ROLE=NAME options as {role: name}; a malformed one is an invalid input (exit 2, one line)."""
+    columns: dict[str, str] = {}
+    for item in items:
+        role, sep, name = item.partition("=")
+        if not sep or not role.strip() or not name.strip():
+            from pydantic_core import PydanticCustomError
+
+            raise ValidationError.from_exception_data("history", [{
+                "type": PydanticCustomError("column_syntax", "--column takes ROLE=NAME (e.g. val_loss=my_val), got "
+                                            "'{item}'", {"item": item}), "loc": ("--column",), "input": item}])
+        columns[role.strip()] = name.strip()
+    return columns
+
+
+def _advise_runs(args: argparse.Namespace) -> int:
+    """`mlstrategy advise --runs runs.csv`: the sweep's summary, then each run's primary problem and first action
+    (JSON: one line per run); facts from flags or a situation file are shared by every run."""
+    from . import BatchError, advise_many
+
+    shared = load_mapping(args.situation) if args.situation else {}
+    runs = Situation.from_runs(args.runs, **{**shared, **_flag_facts(args)})
+    advices = advise_many(runs, settings=_settings(args))
+    if args.format == "json":
+        text = "\n".join(json.dumps({"run": name, **result.to_dict()}, ensure_ascii=False)
+                         for name, result in zip(runs.names, advices))
+    else:
+        lines = [runs.summary(advices)]
+        for name, result in zip(runs.names, advices):
+            if isinstance(result, BatchError):
+                lines.append(f"  {name}: could not be advised ({result.message})")
+            else:
+                first = result.actions[0].name if result.actions else "none"
+                lines.append(f"  {name}: {result.primary_problem or 'no primary problem'}; first action {first}")
+        text = "\n".join(lines)
+    _emit(text, args.output)
+    return 0 if all(advices) else 2
 
 
 def _situation(args: argparse.Namespace) -> Situation:
@@ -431,6 +488,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             consult(_situation(args), _settings(args))
         elif args.command == "diff":
             _diff(args)
+
+
+        elif args.command == "advise" and args.runs:
+            return _advise_runs(args)
         elif args.command == "advise" and args.situation and args.situation.endswith(".jsonl"):
             return _advise_lines(args)
         else:

@@ -442,10 +442,19 @@ class Situation(_Strict):
 
     @classmethod
     def from_history(cls, history: Any, **options_and_facts: Any) -> "Situation":
-        """Learning curves and final errors from a training history; see `mlstrategy.adapters.situation_from_history`."""
+        """Learning curves and final errors from a training log (a file or folder as the trainer wrote it, or its
+        in-memory form); see `mlstrategy.adapters.situation_from_history`. A run table is refused: use from_runs."""
         from .adapters.history import situation_from_history
 
         return situation_from_history(history, **options_and_facts)
+
+    @classmethod
+    def from_runs(cls, table: Any, **options_and_facts: Any) -> Any:
+        """One situation per run of a sweep's run table (W&B export, MLflow search_runs, Optuna trials), for
+        `advise_many`; see `mlstrategy.adapters.runs.situation_from_runs` (its `.summary(advices)` groups them)."""
+        from .adapters.runs import situation_from_runs
+
+        return situation_from_runs(table, **options_and_facts)
 
     @classmethod
     def from_error_sheet(cls, sheet: Any, dev_error: Any = None, **options_and_facts: Any) -> "Situation":

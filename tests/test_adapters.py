@@ -237,7 +237,7 @@ def test_lightning_csv_is_merged_per_epoch_and_still_improving_means_train_longe
     assert situation_from_history(frame.to_dict("records")) == situation
 
 
-def test_hugging_face_log_history_uses_the_per_step_loss_not_the_summary():
+def test_hugging_face_log_history_averages_the_loss_per_evaluation_interval_not_the_summary():
     log_history = [
         {"loss": 0.9, "learning_rate": 5e-5, "epoch": 0.5, "step": 50},
         {"loss": 0.7, "learning_rate": 4e-5, "epoch": 1.0, "step": 100},
@@ -248,7 +248,7 @@ def test_hugging_face_log_history_uses_the_per_step_loss_not_the_summary():
         {"train_loss": 0.62, "train_runtime": 12.3, "epoch": 2.0, "step": 200},
     ]
     situation = situation_from_history(log_history)
-    assert situation.train_curve == [0.9, 0.7, 0.5, 0.4]
+    assert situation.train_curve == [0.8, 0.45]  # steps 50-100 and 150-200, judged at the evaluation points
     assert situation.dev_curve == [0.8, 0.75] and situation.dev_error == pytest.approx(0.3)
 
 
@@ -265,8 +265,8 @@ def test_history_errors_list_the_columns_and_how_to_name_them():
     assert "'objective', 'val_objective'" in message and "loss='<column>'" in message
     with pytest.raises(ValidationError, match="did you mean 'train_objective'"):
         situation_from_history({"train_objective": [1.0, 0.9]}, loss="train_objectiv")
-    with pytest.raises(ValueError, match="looks like a percentage"):
-        situation_from_history({"loss": [1.0, 0.9], "acc": [55.0, 61.0]})
+    with pytest.raises(ValueError, match="values above 100"):
+        situation_from_history({"loss": [1.0, 0.9], "acc": [55.0, 161.0]})
     with pytest.raises(ValidationError, match="empty"):
         situation_from_history([])
     with pytest.raises(ValidationError, match="cannot read a int"):

@@ -46,6 +46,10 @@ SCENARIOS = [
     dict(train_curve=[1.0, 0.8, 0.6, 0.5, 0.4], dev_curve=[1.1, 0.9, 0.7, 0.6, 0.5]),
     dict(train_curve=[1.0, 0.6, 0.4, 0.3, 0.2], dev_curve=[1.0, 0.7, 0.5, 0.6, 0.7]),
     dict(train_curve=[1.0, 0.9, 0.85, 0.85, 0.85, 0.85]),
+    dict(train_curve=[1.0, 0.6]),  # too short to tell
+    dict(train_curve=[1.0, 0.5, 0.6, 0.4, 0.55, 0.45]),  # too noisy to tell
+    dict(train_curve=[0.5, 0.005, 0.001, 0.001, 0.001], dev_curve=[0.5, 0.004, 0.002, 0.001, 0.001]),  # too good
+    dict(dev_curve=[0.9, 0.7, 0.6, 0.5, 0.45]), dict(dev_curve=[0.9, 0.6, 0.5, 0.6, 0.7]),  # dev only
     # the edges: contradictory facts, targets, doing well, questions that settle decisions
     dict(human_error=0.01, train_error=0.10, dev_error=0.05),
     dict(human_error=0.01, train_error=0.10, train_dev_error=0.05, dev_error=0.12),

@@ -71,7 +71,8 @@ def test_logged_errors_win_over_accuracies_and_keywords_win_over_metrics(trackin
     situation = Situation.from_mlflow(run_id, tracking_uri=tracking_uri, human_error=0.0, test_error="10.5%")
     assert (situation.train_error, situation.train_dev_error, situation.dev_error) == (0.01, 0.015, 0.10)
     assert situation.test_error == 0.105 and situation.train_curve == [0.5, 0.3]
-    assert [d.name for d in advise(situation).diagnoses][:2] == ["undertrained", "data_mismatch"]
+    diagnoses = [d.name for d in advise(situation).diagnoses]  # two points of a curve: too short to judge
+    assert diagnoses[0] == "data_mismatch" and "curve_too_short" in diagnoses and "undertrained" not in diagnoses
 
 
 def test_metric_names_override_the_defaults(tracking_uri):

@@ -2,8 +2,10 @@
 
 - `situation_from_predictions`, `situation_from_estimator`, `error_rates`: labels and predictions per set
   (lists, numpy arrays, pandas Series, class-probability tables) or a fitted classifier -> errors and sizes.
-- `situation_from_history`: a Keras History, Lightning's metrics.csv, a DataFrame or per-epoch dicts ->
-  learning curves and final errors.
+- `situation_from_history`, `read_history`: a training log as the trainer wrote it (Hugging Face, Lightning,
+  Keras, TensorBoard, Ultralytics, detectron2; a file or folder) or its in-memory form -> learning curves
+  judged at evaluation points, final errors, and notes on what was decided.
+- `situation_from_runs`: a table of runs (W&B, MLflow, Optuna) -> one situation per run, for `advise_many`.
 - `situation_from_error_sheet`: the course's error-analysis spreadsheet -> the `error_analysis` tally.
 
 The same entry points are `Situation.from_predictions`, `.from_estimator`, `.from_history` and
@@ -12,7 +14,8 @@ are imported only inside the function that needs them.
 """
 from __future__ import annotations
 
-from .history import situation_from_history
+from .history import read_history, situation_from_history
+from .runs import situation_from_runs
 from .predictions import (
     error_rates, situation_from_estimator, situation_from_prediction_table, situation_from_predictions,
 )
@@ -21,6 +24,7 @@ from .sheets import situation_from_error_sheet
 __all__ = [
     "situation_from_predictions", "situation_from_estimator", "error_rates", "situation_from_history",
     "situation_from_error_sheet", "situation_from_prediction_table", "situation_from_mlflow",
+    "read_history", "situation_from_runs",
 ]
 
 
