@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from .advice import Advice
 from .consult import default_engine
-from .facts import Situation
+from .facts import Situation, describe_errors
 from .settings import Settings
 
 __all__ = ["advise_many", "BatchError", "AUTO_POOL_SIZE"]
@@ -57,7 +57,8 @@ def _consult_chunk(start: int, items: Sequence[Any], settings: Mapping[str, Any]
             situation = Situation.from_any(item)
             out.append(("ok", situation, engine.consult(situation.given(), chosen.as_fields())))
         except ValidationError as error:
-            out.append(("error", start + offset, "ValidationError", str(error)))
+            out.append(("error", start + offset, "ValidationError", describe_errors(error)))  # never str(error):
+            # pydantic's text formats the whole input first (gigabytes for a YAML alias bomb)
         except Exception as error:  # an engine fault on one item must not lose the batch
             out.append(("error", start + offset, type(error).__name__, str(error)))
     return out

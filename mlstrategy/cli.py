@@ -215,22 +215,81 @@ def _rules(fmt: str) -> None:
     _emit("\n".join(lines).lstrip("\n"), None)
 
 
+MAX_BATCH_BYTES = 100 * 10 * 2**20
+"""A .jsonl batch is read up to this many bytes (1000 MiB, counted on bytes read); each line is limited as a
+situation file is (10 MiB)."""
+
+
+def _batch_lines(path: str) -> Any:
+    """(line number, the line's bytes or None, why it cannot be read or None) for each line of a .jsonl file.
+
+    Bounded: a line is read up to the situation-file limit and the file up to `MAX_BATCH_BYTES`, so a line
+    without end (or `/dev/zero`) gives an error entry instead of exhausting memory.
+    """
+    from .facts import MAX_FILE_BYTES
+
+    total = 0
+    with open(path, "rb") as handle:
+        number = 0
+        while True:
+            line = handle.readline(MAX_FILE_BYTES + 1)
+            if not line:
+                return
+            number += 1
+            total += len(line)
+            if len(line) > MAX_FILE_BYTES and not line.endswith(b"\n"):
+                while total <= MAX_BATCH_BYTES and (rest := handle.readline(MAX_FILE_BYTES + 1)):
+                    total += len(rest)
+                    if rest.endswith(b"\n"):
+                        break
+                yield number, None, f"longer than {MAX_FILE_BYTES:,} bytes"
+            else:
+                yield number, line, None
+            if total > MAX_BATCH_BYTES:
+                yield number + 1, None, f"the file holds more than {MAX_BATCH_BYTES:,} bytes; the rest is not read"
+                return
+
+
+def _parse_line(line: bytes) -> Any:
+    """One JSON line as a situation mapping, or a ValueError saying why it is not one (never another error)."""
+    from .facts import excerpt, load_json
+
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 text (byte {line[error.start]:#04x} at column {error.start + 1})") from None
+    try:
+        value = load_json(text)
+    except RecursionError:
+        raise ValueError("not a JSON object (nested too deeply)") from None
+    except ValueError as error:  # JSONDecodeError, a key given twice, an integer of over 4,300 digits
+        raise ValueError(f"not a JSON object ({excerpt(str(error), 200)})") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"not a JSON object (a JSON {type(value).__name__})")
+    return value
+
+
 def _advise_lines(args: argparse.Namespace) -> int:
-    """`mlstrategy advise runs.jsonl`: one JSON line of advice (or of the error) per input line, in order."""
+    """`mlstrategy advise runs.jsonl`: one JSON line of advice (or of the error) per input line, in order.
+
+    A line that cannot be read (not UTF-8, not JSON, too deep, too long) gets its own error entry; every other
+    line is still answered."""
     from . import BatchError, advise_many
 
     flags = _flag_facts(args)
+    settings = _settings(args)  # a bad --set fails the whole run before any line is read
     parsed: list[Any] = []  # per non-empty line: a situation mapping, or the BatchError of a line that is not JSON
-    with open(args.situation, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                parsed.append({**json.loads(line), **flags})
-            except (json.JSONDecodeError, TypeError) as error:  # TypeError: a JSON value that is not an object
-                parsed.append(BatchError(len(parsed), "JSONDecodeError", f"line {number}: not a JSON object ({error})"))
+    for number, line, why in _batch_lines(args.situation):
+        if line is not None and not line.strip():
+            continue
+        try:
+            if why is not None:
+                raise ValueError(why)
+            parsed.append({**_parse_line(line), **flags})
+        except ValueError as error:
+            parsed.append(BatchError(len(parsed), "JSONDecodeError", f"line {number}: {error}"))
     runs = [item for item in parsed if not isinstance(item, BatchError)]
-    advised = iter(advise_many(runs, settings=_settings(args)))
+    advised = iter(advise_many(runs, settings=settings))
     results = []
     for index, item in enumerate(parsed):
         result = item if isinstance(item, BatchError) else next(advised)

@@ -1,0 +1,184 @@
+"""Hostile and odd input (issue 11): every reader bounds what it reads, refuses what it cannot read with one
+ValidationError (one line and exit 2 on the command line), and never echoes unbounded input.
+
+Hangs and blow-ups run in a subprocess with a timeout: there the failure is the timeout (or the memory limit),
+never a measured speed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from pydantic import ValidationError
+
+import mlstrategy as mls
+from conftest import ROOT
+from mlstrategy.adapters import _common
+from mlstrategy.facts import MAX_FILE_BYTES, MAX_YAML_BYTES, Situation, describe_errors, excerpt, load_mapping
+
+ALIAS_BOMB = textwrap.dedent("""\
+    a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+    b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+    c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+    d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+    e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+    f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+    g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+    h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+    i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+    """)  # 342 bytes that expand to 9**9 strings
+
+
+def cli(*args: str, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The command line in a fresh process, limited to 2 GB of memory, so a blow-up fails the test, not the machine."""
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30)); "
+    code = limit + "import sys; from mlstrategy.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=timeout,
+                          cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def assert_one_line_error(done: subprocess.CompletedProcess, *expected: str) -> None:
+    """Exit 2, no traceback, a short message per problem that says what was expected."""
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    lines = done.stderr.strip().splitlines()
+    assert 1 <= len(lines) <= 3 and all(len(line) < 2_500 for line in lines), done.stderr[:3000]
+    for text in expected:
+        assert text in done.stderr, done.stderr
+
+
+# ---------------------------------------------------------------- defect 2: unbounded reads
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+@pytest.mark.parametrize("option, name", [(None, "situation.yaml"), (None, "situation.json"),
+                                          ("--predictions", "p.csv"), ("--history", "h.csv"),
+                                          ("--errors", "e.csv"), ("--errors", "e.xlsx"), ("--settings", "s.yaml")])
+def test_a_symlink_to_dev_zero_is_refused_after_the_limit(tmp_path, option, name):
+    link = tmp_path / name
+    link.symlink_to("/dev/zero")  # a device reports size 0 and never ends
+    args = ["advise", str(link)] if option is None else ["advise", "--train-error", "1%", option, str(link)]
+    assert_one_line_error(cli(*args), "limited to")
+
+
+def test_the_limit_is_on_bytes_read_for_every_table_reader(tmp_path, monkeypatch):
+    monkeypatch.setattr(_common, "MAX_TABLE_BYTES", 1_000)
+    table = tmp_path / "p.csv"
+    table.write_text("set,y_true,y_pred\n" + "dev,1,0\n" * 200)  # 1,618 bytes
+    for read in (mls.adapters.situation_from_prediction_table, mls.Situation.from_history,
+                 mls.Situation.from_error_sheet):
+        with pytest.raises(ValidationError, match="limited to 1,000 bytes"):
+            read(str(table))
+
+
+def test_a_jsonl_batch_from_dev_zero_ends_with_an_error_entry(tmp_path):
+    link = tmp_path / "runs.jsonl"
+    link.symlink_to("/dev/zero")
+    done = cli("advise", str(link), timeout=300)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    entries = [json.loads(line) for line in done.stdout.splitlines()]
+    assert entries and all("longer than" in e["message"] or "more than" in e["message"] for e in entries)
+
+
+def test_missing_files_and_folders_are_one_validation_error(tmp_path):
+    for read in (mls.adapters.situation_from_prediction_table, mls.Situation.from_history,
+                 mls.Situation.from_error_sheet, mls.Situation.from_file):
+        with pytest.raises(ValidationError, match="No such file"):
+            read(str(tmp_path / "missing.csv"))
+        with pytest.raises(ValidationError, match="folder"):
+            read(str(tmp_path))
+
+
+# ---------------------------------------------------------------- defect 3: messages never echo unbounded input
+def test_an_alias_bomb_in_advise_many_gives_a_short_error_quickly():
+    code = f"""
+import resource; resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+import yaml, mlstrategy as m
+bomb = yaml.safe_load({ALIAS_BOMB!r})["i"]
+results = m.advise_many([{{"candidates": [{{"name": "x", "acc": bomb}}]}}, {{"train_curve": bomb}},
+                         {{"tracked_metrics": bomb}}, {{"human_error": 0.01, "train_error": 0.08}}])
+assert [bool(r) for r in results] == [False, False, False, True], results
+assert all(len(r.message) < 3000 for r in results[:3]), [len(r.message) for r in results[:3]]
+print(results[0].message)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "acc" in done.stdout and "must be a finite number" in done.stdout
+
+
+def test_an_alias_bomb_file_on_the_command_line_is_a_short_error(tmp_path):
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(ALIAS_BOMB + "candidates: [{name: x, acc: *i}]\n")
+    assert_one_line_error(cli("advise", str(bomb), timeout=60), "unknown fact name")
+
+
+def test_messages_cut_long_and_strange_input():
+    with pytest.raises(ValidationError) as caught:
+        Situation(train_error="9" * 1_000_000 + "%", dev_error="\x1b]0;pwned\x07")
+    text = describe_errors(caught.value)
+    assert len(text) < 1_000 and "1,000,001 characters" in text and "\x1b" not in text and "\\x1b" in text
+    with pytest.raises(ValidationError) as caught:
+        Situation.from_any({f"key{i}" * 1000: 1 for i in range(500)})
+    text = describe_errors(caught.value)
+    assert len(text) < 3_000 and "and 490 more" in text
+    assert excerpt(10**5000) == "a 5001-digit number"
+
+
+def test_a_huge_integer_is_a_validation_error_not_a_value_error():
+    for fact in ("dev_size", "train_error", "train_curve"):
+        with pytest.raises(ValidationError, match="digit"):
+            Situation.from_any({fact: 10**5000 if fact != "train_curve" else [10**5000]})
+
+
+# ---------------------------------------------------------------- defect 4: the C loader, bounded YAML
+def test_yaml_is_read_with_libyaml_when_installed():
+    import yaml
+
+    from mlstrategy.facts import _yaml_loader
+
+    if not getattr(yaml, "__with_libyaml__", False):
+        pytest.skip("PyYAML without libyaml")
+    assert issubclass(_yaml_loader(), yaml.CSafeLoader)
+
+
+def test_yaml_over_its_limit_is_refused_and_json_is_read_up_to_its_own(tmp_path):
+    big_yaml = tmp_path / "big.yaml"
+    big_yaml.write_text("tracked_metrics:\n" + "- m\n" * (MAX_YAML_BYTES // 4 + 1))
+    with pytest.raises(ValidationError, match="limited to"):
+        load_mapping(big_yaml)
+    big_json = tmp_path / "big.json"
+    big_json.write_text(json.dumps({"tracked_metrics": ["m"] * (MAX_YAML_BYTES // 4)}))
+    assert MAX_YAML_BYTES < big_json.stat().st_size < MAX_FILE_BYTES
+    assert len(load_mapping(big_json)["tracked_metrics"]) == MAX_YAML_BYTES // 4
+
+
+def test_the_largest_accepted_files_parse_without_hanging(tmp_path):
+    """Hang guard (not a speed test): the pure-Python loader took 29 s for 1 MiB and over 10 minutes for 10 MiB."""
+    items = MAX_YAML_BYTES // 12
+    (tmp_path / "big.yaml").write_text("candidates:\n" + "".join(f"- {{name: c{i}, a: 0.5}}\n" for i in range(items))[
+        :MAX_YAML_BYTES - 20].rsplit("\n", 1)[0] + "\n")
+    (tmp_path / "big.json").write_text(json.dumps({"tracked_metrics": [f"m{i}" for i in range(MAX_FILE_BYTES // 12)]}))
+    code = ("import sys; from mlstrategy.facts import load_mapping\n"
+            "for name in sys.argv[1:]: print(len(next(iter(load_mapping(name).values()))))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "big.yaml"), str(tmp_path / "big.json")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [int(n) > 40_000 for n in done.stdout.split()] == [True, True]
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, "a: " + "[" * 100_000, "{a: " * 50_000])
+def test_deeply_nested_yaml_is_a_validation_error(tmp_path, text):
+    deep = tmp_path / "deep.yaml"
+    deep.write_text(text)
+    with pytest.raises(ValidationError, match="cannot read"):
+        load_mapping(deep)
+
+
+def test_deeply_nested_json_and_toml_are_validation_errors(tmp_path):
+    (tmp_path / "deep.json").write_text('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    (tmp_path / "deep.toml").write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    for name in ("deep.json", "deep.toml"):
+        with pytest.raises(ValidationError, match="cannot read"):
+            load_mapping(tmp_path / name)
