@@ -13,12 +13,15 @@ import sys
 import textwrap
 
 import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 from pydantic import ValidationError
 
 import mlstrategy as mls
 from conftest import ROOT
 from mlstrategy.adapters import _common
 from mlstrategy.facts import MAX_FILE_BYTES, MAX_YAML_BYTES, Situation, describe_errors, excerpt, load_mapping
+from mlstrategy.settings import Settings
+from strategies import situations
 
 ALIAS_BOMB = textwrap.dedent("""\
     a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
@@ -182,3 +185,45 @@ def test_deeply_nested_json_and_toml_are_validation_errors(tmp_path):
     for name in ("deep.json", "deep.toml"):
         with pytest.raises(ValidationError, match="cannot read"):
             load_mapping(tmp_path / name)
+
+
+# ---------------------------------------------------------------- defect 7: settings the formulas can take
+EXTREMES = [0, 5e-324, 1e-300, 1e-9, 0.5, 0.5 + 1e-16, 0.9999999999999999, 1 - 1e-9, 1, 1 + 1e-15, 2, 10**15,
+            1e300, 1.7976931348623157e308]
+"""Values at and near the ends of every setting's range (each setting takes those its field admits)."""
+
+
+def _admitted(name: str) -> list:
+    admitted = []
+    for value in EXTREMES:
+        try:
+            admitted.append(getattr(Settings(**{name: value}), name))
+        except ValidationError:
+            pass
+    return admitted
+
+
+EXTREME_SETTINGS = st.fixed_dictionaries({}, optional={name: st.sampled_from(_admitted(name))
+                                                       for name in Settings.model_fields if _admitted(name)})
+
+
+def test_a_confidence_that_rounds_the_quantile_to_one_is_refused(capsys):
+    from mlstrategy.cli import main
+
+    with pytest.raises(ValidationError, match="less than or equal to 0.999999999"):
+        Settings(confidence=0.9999999999999999)
+    assert main(["advise", "--train-error", "8%", "--dev-error", "10%", "--dev-size", "1000", "--train-size", "1000",
+                 "--set", "confidence=0.9999999999999999"]) == 2
+    assert "confidence" in capsys.readouterr().err
+    advice = mls.advise(train_error=0.08, dev_error=0.10, train_size=1000, dev_size=1000,
+                        settings={"confidence": 0.999999999})
+    assert advice.values  # the admitted extreme still runs every significance rule
+
+
+@hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(situations(), EXTREME_SETTINGS)
+def test_every_admitted_setting_gives_advice(situation, chosen):
+    """Each setting is validated by what its formulas can take: any value it admits, however extreme, gives advice
+    and renderings, never an exception from a rule."""
+    advice = mls.advise(situation, settings=chosen)
+    assert str(advice) and advice.to_json() and advice.to_markdown()
