@@ -542,11 +542,24 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
             data = load_yaml(text)
     except RecursionError:
         raise _file_error(path, "it is nested too deeply") from None
-    except Exception as exc:  # ValueError (JSON), TOMLDecodeError, yaml.YAMLError
+    except tomllib.TOMLDecodeError as exc:  # it names a line, not the key: quote the line
+        raise _file_error(path, str(exc) + _quote_line(text, str(exc))) from None
+    except Exception as exc:  # ValueError (JSON), yaml.YAMLError
         raise _file_error(path, str(exc)) from None
     if not isinstance(data, dict):
         raise _file_error(path, f"expected a mapping of fact names to values, got {type(data).__name__}")
     return data
+
+
+def _quote_line(text: str, message: str) -> str:
+    """': <the line>' for a parser message that names a line ('at line 2, column 18'), else ''."""
+    import re
+
+    found = re.search(r"line (\d+)", message)
+    lines = text.splitlines()
+    if not found or not 0 < int(found.group(1)) <= len(lines):
+        return ""
+    return f": {excerpt(lines[int(found.group(1)) - 1].strip(), 80)}"
 
 
 class DuplicateKey(ValueError):
@@ -603,7 +616,7 @@ def _yaml_loader() -> Any:
 def load_yaml(text: str) -> Any:
     """YAML read safely (no code runs), with libyaml when installed and duplicate keys refused.
 
-    >>> load_yaml("a: 1\nb: [x, y]")
+    >>> load_yaml("a: 1\\nb: [x, y]")
     {'a': 1, 'b': ['x', 'y']}
     """
     import yaml

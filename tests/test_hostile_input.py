@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 import mlstrategy as mls
 from conftest import ROOT
-from mlstrategy.adapters import _common
+from mlstrategy.adapters import _common, situation_from_prediction_table
 from mlstrategy.facts import MAX_FILE_BYTES, MAX_YAML_BYTES, Situation, describe_errors, excerpt, load_mapping
 from mlstrategy.settings import Settings
 from strategies import situations
@@ -227,3 +227,168 @@ def test_every_admitted_setting_gives_advice(situation, chosen):
     and renderings, never an exception from a rule."""
     advice = mls.advise(situation, settings=chosen)
     assert str(advice) and advice.to_json() and advice.to_markdown()
+
+
+# ---------------------------------------------------------------- defect 8: one-line errors, never tracebacks
+PREDICTIONS = "set,y_true,y_pred\ndev,1,0\ndev,1,1\ntrain,0,0\n"
+SHEET = "Image,Dog,Blurry\n1,x,\n2,,x\n"
+HISTORY = "epoch,loss,val_loss\n0,0.9,1.0\n1,0.5,0.7\n"
+
+
+@pytest.mark.parametrize("option, good", [("--predictions", PREDICTIONS), ("--errors", SHEET),
+                                          ("--history", HISTORY)])
+def test_non_utf8_and_oversized_cells_are_one_line_errors(tmp_path, option, good):
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes(good.replace("1,", "\xe9,", 1).encode("latin-1"))
+    assert_one_line_error(cli("advise", "--dev-error", "10%", option, str(latin1)), "not UTF-8", "at line ")
+    huge = tmp_path / "huge.csv"
+    huge.write_text(good + "dev," + "9" * 200_000 + ",1\n")  # over the csv module's 131,072-character field limit
+    assert_one_line_error(cli("advise", "--dev-error", "10%", option, str(huge)), "as CSV", "field larger")
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text(good + '"' + "x" * 200_000)
+    assert_one_line_error(cli("advise", "--dev-error", "10%", option, str(quoted)), "as CSV")
+
+
+def test_the_python_readers_raise_validation_errors_for_unreadable_files(tmp_path):
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes(b"set,y_true,y_pred\ndev,\xe9,1\n")
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("Image,Dog\n1,x\n")  # a CSV renamed .xlsx
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes(b"PK\x03\x04" + b"\x00" * 100)  # starts like a zip, is not one
+    for read, path, text in [(situation_from_prediction_table, latin1, "not UTF-8"),
+                             (mls.Situation.from_history, latin1, "not UTF-8"),
+                             (mls.Situation.from_error_sheet, latin1, "not UTF-8"),
+                             (mls.Situation.from_error_sheet, fake, "not a .xlsx workbook"),
+                             (mls.Situation.from_error_sheet, truncated, "not a .xlsx workbook")]:
+        with pytest.raises(ValidationError, match=text):
+            read(str(path))
+
+
+def test_a_real_workbook_that_is_not_an_error_sheet_is_a_validation_error(tmp_path):
+    pandas = pytest.importorskip("pandas")
+    pytest.importorskip("openpyxl")
+    book = tmp_path / "book.xlsx"
+    pandas.DataFrame({"Image": [1, 2], "Dog": ["x", ""]}).to_excel(book, index=False)
+    assert mls.Situation.from_error_sheet(str(book)).error_analysis.categories == {"Dog": 1}
+    (tmp_path / "broken.xlsx").write_bytes(book.read_bytes()[:-40])  # a cut-off download
+    with pytest.raises(ValidationError, match="broken.xlsx"):
+        mls.Situation.from_error_sheet(str(tmp_path / "broken.xlsx"))
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
+    pytest.importorskip("pandas")
+    import zipfile
+
+    monkeypatch.setattr(_common, "MAX_TABLE_BYTES", 1_000_000)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * 5_000_000)
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(ValidationError, match="unzips to 5,000,000 bytes"):
+        mls.Situation.from_error_sheet(str(bomb))
+
+
+@pytest.mark.parametrize("y_true, y_pred, text", [
+    ([{"a": 1}, {"b": 2}], [1, 2], "holds a dict at position 0"),
+    ([[1], [2, 3]], [1, 2], "rows must all have 1 columns"),
+    ([0, 1], [{0}, {1}], "holds a set"),
+    ([0, 1], [[0.2, "x"], [0.5, 0.5]], "holds numbers only"),
+    ([0, 1], [[0.2, None], [0.5, 0.5]], "holds numbers only"),
+])
+def test_labels_that_are_not_labels_are_validation_errors(y_true, y_pred, text):
+    with pytest.raises(ValidationError, match=text):
+        mls.Situation.from_predictions(dev=(y_true, y_pred))
+
+
+def test_a_bad_line_in_a_jsonl_batch_gets_its_own_entry_and_the_rest_are_answered(tmp_path):
+    good = b'{"human_error": 0.01, "train_error": 0.08, "dev_error": 0.1}'
+    bad = [b"[" * 100_000, b'{"dev_size": ' + b"9" * 5_000 + b"}", b'{"train_error": "8\xe9%"}',
+           b'{"train_error": 0.1, "train_error": 0.2}', b"[1, 2]", b"NaN"]
+    runs = tmp_path / "runs.jsonl"
+    runs.write_bytes(b"\n".join([good, *bad, good]) + b"\n")
+    done = cli("advise", str(runs), timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    entries = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(entries) == 2 + len(bad)
+    assert entries[0]["primary_problem"] == entries[-1]["primary_problem"] == "avoidable_bias"
+    messages = [entry["message"] for entry in entries[1:-1]]
+    assert [message.split(":")[0] for message in messages] == [f"line {n}" for n in range(2, 2 + len(bad))]
+    for message, text in zip(messages, ["nested too deeply", "digits", "not UTF-8", "'train_error' appears twice",
+                                        "a JSON list", "a JSON float"]):
+        assert text in message and len(message) < 500, message
+
+
+# ---------------------------------------------------------------- defect 12: silently accepted oddities
+def test_all_nan_score_rows_and_3d_arrays_are_refused():
+    numpy = pytest.importorskip("numpy")
+    scores = numpy.array([[numpy.nan, numpy.nan], [0.1, 0.9], [0.8, 0.2]])
+    for table in (scores, scores.tolist()):
+        with pytest.raises(ValidationError, match=r"NaN scores in 1 row\(s\) \(first: row 0\)"):
+            mls.Situation.from_predictions(dev=([0, 1, 0], table))
+    with pytest.raises(ValidationError, match="3-D array of shape"):
+        mls.Situation.from_predictions(dev=([0, 1], numpy.zeros((2, 2, 3))))
+    with pytest.raises(ValidationError, match="3-D array"):
+        mls.Situation.from_predictions(dev=([0, 1], numpy.zeros((2, 2, 3)).tolist()))
+    assert mls.Situation.from_predictions(dev=([0, 1, 0], numpy.nan_to_num(scores))).dev_error == 0.0
+
+
+@pytest.mark.parametrize("text", ["1_0%", "0.0_8", "1_0 %"])
+def test_digit_separators_in_fractions_are_refused(text):
+    with pytest.raises(ValidationError, match="must be a fraction"):
+        Situation(train_error=text)
+    with pytest.raises(ValidationError, match="without '_' separators"):
+        Settings(transfer_data_ratio="1_0")
+
+
+@pytest.mark.parametrize("name, text, key", [
+    ("s.json", '{"train_error": 0.1, "dev_error": 0.2, "train_error": 0.3}', "train_error"),
+    ("s.yaml", "train_error: 0.1\ndev_error: 0.2\ntrain_error: 0.3\n", "train_error"),
+    ("s.yaml", "error_analysis:\n  examined: 10\n  categories: {dog: 1, dog: 2}\n", "dog"),
+    ("s.toml", "train_error = 0.1\ntrain_error = 0.3\n", "train_error"),
+])
+def test_duplicate_keys_are_refused_naming_the_key(tmp_path, name, text, key):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(ValidationError, match=key):
+        load_mapping(path)
+
+
+def test_yaml_merge_keys_are_not_duplicates(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("base: &b {examined: 10, mislabeled: 1}\n"
+                    "error_analysis:\n  <<: *b\n  mislabeled: 2\n")
+    assert load_mapping(path)["error_analysis"] == {"examined": 10, "mislabeled": 2}
+
+
+def test_non_finite_history_cells_are_found_for_the_reader_to_report():
+    cells = ["0.5", "nan", "inf", "-Infinity", "1e400", "1_0", "", None, float("nan"), 10**400, "abc", 0.3]
+    assert _common.non_finite_cells(cells) == [1, 2, 3, 4, 5, 8, 9]
+    assert _common.to_number("1_0") is None  # float() reads it as 10.0
+
+
+# ---------------------------------------------------------------- defect 11: sets as inputs
+SET_CODE = """
+import json, mlstrategy as m
+from mlstrategy.facts import load_yaml
+advice = m.advise(tracked_metrics={"recall", "precision", "f1", "latency", "auc", "loss"}, train_error=0.1)
+situation = m.Situation.from_any(load_yaml("tracked_metrics: !!set {b, a, c, e, d}\\nmaximize: !!set {x, z, y}"))
+print(json.dumps([advice.situation.tracked_metrics, situation.tracked_metrics, situation.maximize, advice.to_json()]))
+"""
+
+
+def test_sets_of_names_are_read_sorted_whatever_the_hash_seed():
+    outputs = {subprocess.run([sys.executable, "-c", SET_CODE], capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}, check=True).stdout
+               for seed in (0, 1, 2, 3)}
+    assert len(outputs) == 1
+    first, second, third, _ = json.loads(outputs.pop())
+    assert first == sorted(first) and second == ["a", "b", "c", "d", "e"] and third == ["x", "y", "z"]
+
+
+def test_sets_where_order_matters_are_refused():
+    for facts in ({"train_curve": {1.0, 0.5}}, {"candidates": frozenset()}):
+        with pytest.raises(ValidationError, match="not a set"):
+            Situation.from_any(facts)
+    with pytest.raises(ValidationError, match="a sequence of labels"):
+        mls.Situation.from_predictions(dev=({0, 1}, [0, 1]))

@@ -10,9 +10,11 @@ class): the predicted class is the argmax, named by `classes` when given. No num
 """
 from __future__ import annotations
 
+import math
+import numbers
 from typing import Any, Mapping, Sequence
 
-from ..facts import Situation
+from ..facts import Situation, excerpt
 from ._common import input_error, is_missing
 
 __all__ = ["situation_from_predictions", "situation_from_estimator", "error_rates"]
@@ -113,17 +115,22 @@ def labels_pair(y_true: Any, y_pred: Any, *, where: str, classes: Sequence[Any] 
         raise input_error(_TITLE, where, f"{where}: no examples (y_true and y_pred are empty)", "[]")
     for side, values in (("y_true", truth), ("y_pred", predicted)):
         for position, value in enumerate(values):
+            if not _is_label(value):
+                raise input_error(_TITLE, where, f"{where}: {side} holds a {type(value).__name__} at position "
+                                  f"{position} ({excerpt(value)}); a label is a number, a string or a boolean",
+                                  excerpt(value))
             if is_missing(value):
                 raise input_error(_TITLE, where, f"{where}: {side} has a missing value at position {position}; "
-                                  "drop unlabelled examples first", repr(value))
+                                  "drop unlabelled examples first", excerpt(value))
     _check_comparable(truth, predicted, truth_indexed, predicted_indexed, where)
     return truth, predicted
 
 
 def _check_comparable(truth: list, predicted: list, truth_indexed: int, predicted_indexed: int, where: str) -> None:
     """Refuse comparisons that would count nearly every example wrong for a reason other than the model."""
-    labels = set(truth)
-    for side, other, indexed in (("y_pred", labels, predicted_indexed), ("y_true", set(predicted), truth_indexed)):
+    labels = dict.fromkeys(truth)  # in order of appearance: a message never depends on the hash order
+    for side, other, indexed in (("y_pred", labels, predicted_indexed), ("y_true", dict.fromkeys(predicted),
+                                                                         truth_indexed)):
         if indexed:
             foreign = [label for label in other if not (_is_whole(label) and 0 <= label < indexed)]
             if foreign:
@@ -144,6 +151,10 @@ def _labels(values: Any, where: str, side: str, classes: Sequence[Any] | None) -
         indices = _numpy_argmax(values)  # a wide score table: skip building a list of lists
         if indices is not None:
             return _named(indices, classes, int(shape[1]), where, side)
+    if isinstance(shape, tuple) and len(shape) > 2:
+        raise input_error(_TITLE, where, f"{where}: {side} is a {len(shape)}-D array of shape {excerpt(shape)}: "
+                          "predictions are labels (1-D) or class scores (2-D, one column per class); take the argmax "
+                          "or reshape it first", excerpt(shape))
     items = _to_list(values, where, side)
     if not items or not isinstance(items[0], (list, tuple)):
         for position, item in enumerate(items):
@@ -160,9 +171,16 @@ def _from_scores(rows: list, where: str, side: str, classes: Sequence[Any] | Non
     for position, row in enumerate(rows):
         if not isinstance(row, (list, tuple)) or len(row) != width:
             raise input_error(_TITLE, where, f"{where}: {side} rows must all have {width} columns; row {position} "
-                              "does not", repr(row)[:60])
+                              "does not", excerpt(row))
+        for cell in row:
+            if not _is_label(cell):
+                raise input_error(_TITLE, where, f"{where}: {side} row {position} holds a {type(cell).__name__} "
+                                  f"({excerpt(cell)}): scores are a 2-D table, one number per class (a 3-D array "
+                                  "is not predictions; take the argmax or reshape it first)", excerpt(cell))
     if width == 0:
         raise input_error(_TITLE, where, f"{where}: {side} has rows with no columns", "[]")
+    if width > 1:
+        _check_scores(rows, where, side)
     if width == 1:
         column = [row[0] for row in rows]
         if side == "y_true" or all(_is_whole(v) for v in column):
@@ -185,6 +203,32 @@ def _named(indices: list[int], classes: Sequence[Any] | None, width: int, where:
     return [names[i] for i in indices], 0
 
 
+def _check_scores(rows: list, where: str, side: str) -> None:
+    """Scores are numbers, and a row with NaN has no argmax (numpy would pick the NaN; an all-NaN row silently
+    became class 0)."""
+    for position, row in enumerate(rows):
+        for cell in row:
+            if isinstance(cell, bool) or not isinstance(cell, numbers.Real):
+                raise input_error(_TITLE, where, f"{where}: {side} row {position} holds {excerpt(cell)}: a table "
+                                  "of class scores holds numbers only", excerpt(cell))
+    bad = [position for position, row in enumerate(rows) if any(math.isnan(cell) for cell in row)]
+    if bad:
+        raise input_error(_TITLE, where, f"{where}: {side} has NaN scores in {len(bad):,} row(s) (first: row {bad[0]}); "
+                          "a diverged or masked model output has no predicted class: drop those examples or fix the "
+                          "model", f"row {bad[0]}")
+
+
+def _is_label(value: Any) -> bool:
+    """A label or score cell: hashable and not a container (a list here means a 3-D array, a dict a mistake)."""
+    if isinstance(value, (list, tuple, dict, set, frozenset, bytearray)):
+        return False
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
 def _argmax(rows: list[list]) -> list[int]:
     """Row-wise argmax; vectorized with numpy when it is installed, plain Python otherwise."""
     indices = _numpy_argmax(rows)
@@ -202,9 +246,13 @@ def _numpy_argmax(table: Any) -> list[int] | None:
     try:
         source = table.to_numpy() if hasattr(table, "to_numpy") else table
         array = numpy.asarray(source, dtype=float)
-    except (TypeError, ValueError, RuntimeError):  # not numeric, or a tensor numpy cannot read (e.g. on a GPU)
+    except (TypeError, ValueError, RuntimeError, OverflowError):  # not numeric, a tensor numpy cannot read (GPU)
         return None
-    return array.argmax(axis=1).tolist() if array.ndim == 2 and array.shape[1] > 0 else None
+    if array.ndim != 2 or array.shape[1] == 0:
+        return None
+    if numpy.isnan(array).any():
+        return None  # the row-by-row path names the rows with NaN
+    return array.argmax(axis=1).tolist()
 
 
 def _to_list(values: Any, where: str, side: str) -> list:
