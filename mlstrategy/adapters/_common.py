@@ -86,6 +86,11 @@ def to_number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def shown(value: Any) -> str:
+    """A cell or label for a message, as repr would show it ('dog', 0.2) but cut short (see `excerpt`)."""
+    return f"'{excerpt(value)}'" if isinstance(value, str) else excerpt(value)
+
+
 def _shown(path: Any) -> str:
     """A file name for a message (cut only when absurdly long)."""
     return excerpt(str(path), 300)
@@ -263,6 +268,9 @@ def read_table(source: Any, *, what: str, title: str, excel: bool = False) -> Ta
 
 
 def join_names(names: Iterable[str]) -> str:
-    """Column names for a message: 'a', 'b', 'c' (or '(none)')."""
-    text = ", ".join(repr(name) for name in names)
+    """Column names for a message: 'a', 'b', 'c' (or '(none)'), the first 20, each cut short."""
+    names = list(names)
+    text = ", ".join(f"'{excerpt(name)}'" for name in names[:20])
+    if len(names) > 20:
+        text += f" and {len(names) - 20:,} more"
     return text or "(none)"

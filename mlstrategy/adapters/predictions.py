@@ -15,7 +15,7 @@ import numbers
 from typing import Any, Mapping, Sequence
 
 from ..facts import Situation, excerpt
-from ._common import input_error, is_missing
+from ._common import input_error, is_missing, shown
 
 __all__ = ["situation_from_predictions", "situation_from_estimator", "error_rates"]
 
@@ -135,13 +135,13 @@ def _check_comparable(truth: list, predicted: list, truth_indexed: int, predicte
             foreign = [label for label in other if not (_is_whole(label) and 0 <= label < indexed)]
             if foreign:
                 raise input_error(_TITLE, where, f"{where}: {side} is a table of class scores, whose argmax is a column "
-                                  f"index 0..{indexed - 1}, but the other side holds labels such as {foreign[0]!r}; "
-                                  "pass classes=[...] naming the columns in order", repr(foreign[0]))
+                                  f"index 0..{indexed - 1}, but the other side holds labels such as {shown(foreign[0])}; "
+                                  "pass classes=[...] naming the columns in order", excerpt(foreign[0]))
     for value in predicted:
         if isinstance(value, float) and not value.is_integer() and value not in labels:
-            raise input_error(_TITLE, where, f"{where}: y_pred holds non-integer values such as {value!r} that are not "
+            raise input_error(_TITLE, where, f"{where}: y_pred holds non-integer values such as {shown(value)} that are not "
                               "labels in y_true; pass predicted labels, or class probabilities as a 2-D array (one "
-                              "column per class). Errors here are for classifiers (1 - accuracy)", repr(value))
+                              "column per class). Errors here are for classifiers (1 - accuracy)", excerpt(value))
 
 
 def _labels(values: Any, where: str, side: str, classes: Sequence[Any] | None) -> tuple[list, int]:
@@ -160,7 +160,7 @@ def _labels(values: Any, where: str, side: str, classes: Sequence[Any] | None) -
         for position, item in enumerate(items):
             if isinstance(item, (list, tuple)):
                 raise input_error(_TITLE, where, f"{where}: {side} mixes single labels and rows (position {position})",
-                                  repr(item)[:60])
+                                  excerpt(item))
         return items, 0
     return _from_scores(items, where, side, classes)
 
@@ -189,7 +189,7 @@ def _from_scores(rows: list, where: str, side: str, classes: Sequence[Any] | Non
             indices = [int(v >= 0.5) for v in column]
             return _named(indices, classes, 2, where, side)
         raise input_error(_TITLE, where, f"{where}: {side} is a single column of scores outside [0, 1] (logits?); "
-                          "pass predicted labels or probabilities", repr(column[0]))
+                          "pass predicted labels or probabilities", excerpt(column[0]))
     return _named(_argmax(rows), classes, width, where, side)
 
 
@@ -199,7 +199,7 @@ def _named(indices: list[int], classes: Sequence[Any] | None, width: int, where:
     names = list(classes)
     if len(names) != width:
         raise input_error(_TITLE, where, f"{where}: {side} has {width} score columns but {len(names)} classes were "
-                          "named", repr(names)[:60])
+                          "named", excerpt(names))
     return [names[i] for i in indices], 0
 
 
@@ -259,7 +259,7 @@ def _to_list(values: Any, where: str, side: str) -> list:
     """Any sequence-like (list, tuple, numpy array, pandas Series or DataFrame, tensor) as a Python list."""
     if isinstance(values, (str, bytes, Mapping, set, frozenset)) or values is None:  # a set has no order
         raise input_error(_TITLE, where, f"{where}: {side} must be a sequence of labels (list, array, Series); got "
-                          f"{type(values).__name__}", repr(values)[:60])
+                          f"{type(values).__name__}", excerpt(values))
     if hasattr(values, "tolist"):  # numpy, pandas Series, torch tensors
         items = values.tolist()
     elif hasattr(values, "to_numpy"):  # pandas DataFrame
@@ -271,7 +271,7 @@ def _to_list(values: Any, where: str, side: str) -> list:
             items = None
     if not isinstance(items, list):
         raise input_error(_TITLE, where, f"{where}: {side} must be a sequence of labels (list, array, Series); got "
-                          f"{type(values).__name__}", repr(values)[:60])
+                          f"{type(values).__name__}", excerpt(values))
     return items
 
 
@@ -331,7 +331,7 @@ def situation_from_prediction_table(table: Any, **facts: Any) -> Situation:
     for number, row in enumerate(rows, 2):
         name = _SET_NAMES.get(str(row[which]).strip().lower())
         if name is None:
-            raise input_error("predictions", "set", f"row {number}: unknown set {row[which]!r}; use train, train_dev, "
+            raise input_error("predictions", "set", f"row {number}: unknown set {shown(row[which])}; use train, train_dev, "
                               "dev (or val) or test", row[which])
         pairs.setdefault(name, ([], []))
         pairs[name][0].append(row[truth])
