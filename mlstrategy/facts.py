@@ -517,7 +517,15 @@ MAX_FILE_BYTES = 10 * 2**20
 MAX_YAML_BYTES = 2**20
 """YAML files are limited to 1 MiB: even with libyaml, building Python values from YAML runs at about 0.3-1 MB/s
 (10 MiB took 5-17 s, 2 MiB of mappings 6-11 s on a busy machine), so a larger file would not read within
-seconds; no situation is that big. JSON and TOML parse 10 MiB in under 2 s."""
+seconds; no situation is that big. JSON and TOML parse 10 MiB in under 2 s. Without libyaml the limit is an
+eighth of this (see `yaml_limit`)."""
+
+
+def yaml_limit() -> int:
+    """`MAX_YAML_BYTES` with libyaml; an eighth of it with PyYAML's pure-Python loader (29 s per MiB measured)."""
+    import yaml
+
+    return MAX_YAML_BYTES if getattr(yaml, "__with_libyaml__", False) else MAX_YAML_BYTES // 8
 
 
 def load_mapping(path: str | Path) -> dict[str, Any]:
@@ -531,7 +539,7 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
 
     path = Path(path)
     suffix = path.suffix.lower()
-    limit = MAX_FILE_BYTES if suffix in (".json", ".toml") else MAX_YAML_BYTES
+    limit = MAX_FILE_BYTES if suffix in (".json", ".toml") else yaml_limit()
     text = read_text(path, limit=limit, title="Situation", what="file")
     try:
         if suffix == ".json":

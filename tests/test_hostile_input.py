@@ -392,3 +392,23 @@ def test_sets_where_order_matters_are_refused():
             Situation.from_any(facts)
     with pytest.raises(ValidationError, match="a sequence of labels"):
         mls.Situation.from_predictions(dev=({0, 1}, [0, 1]))
+
+
+def test_without_libyaml_the_yaml_limit_is_smaller_and_duplicates_are_still_refused(tmp_path, monkeypatch):
+    import yaml
+
+    from mlstrategy import facts
+
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    monkeypatch.setattr(facts, "_YAML_LOADER", None)
+    assert facts.yaml_limit() == MAX_YAML_BYTES // 8
+    assert not issubclass(facts._yaml_loader(), yaml.cyaml.CParser)
+    path = tmp_path / "s.yaml"
+    path.write_text("train_error: 0.1\ntrain_error: 0.3\n")
+    with pytest.raises(ValidationError, match="'train_error' appears twice"):
+        load_mapping(path)
+    path.write_text("tracked_metrics:\n" + "- m\n" * (MAX_YAML_BYTES // 32 + 1))
+    with pytest.raises(ValidationError, match="limited to"):
+        load_mapping(path)
+    monkeypatch.setattr(facts, "_YAML_LOADER", None)  # the next test gets libyaml's loader again
