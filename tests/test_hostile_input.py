@@ -412,3 +412,10 @@ def test_without_libyaml_the_yaml_limit_is_smaller_and_duplicates_are_still_refu
     with pytest.raises(ValidationError, match="limited to"):
         load_mapping(path)
     monkeypatch.setattr(facts, "_YAML_LOADER", None)  # the next test gets libyaml's loader again
+
+
+def test_a_table_of_many_short_lines_is_refused_by_its_row_count_before_memory_runs_out(tmp_path):
+    """100 MiB of blank or one-character lines would be 50-100 million rows: gigabytes once read."""
+    blank = tmp_path / "blank.csv"
+    blank.write_bytes(b"set,y_true,y_pred\n" + b"\n" * (_common.MAX_TABLE_ROWS + 5))
+    assert_one_line_error(cli("advise", "--predictions", str(blank), timeout=180), "limited to 2,000,000 rows")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import importlib
 import io
+import itertools
 import math
 import os
 import re
@@ -22,12 +23,16 @@ from pydantic_core import PydanticCustomError
 from ..facts import MAX_FILE_BYTES, excerpt
 
 __all__ = ["EXTRA", "input_error", "require", "is_missing", "to_number", "read_table", "Table", "read_bytes",
-           "read_text", "read_csv", "non_finite_cells", "MAX_TABLE_BYTES"]
+           "read_text", "read_csv", "non_finite_cells", "MAX_TABLE_BYTES", "MAX_TABLE_ROWS", "shown"]
 
 MAX_TABLE_BYTES = 10 * MAX_FILE_BYTES
 """CSV files and workbooks (predictions, histories, error sheets) larger than this (100 MiB) are refused. A
 prediction table of a million examples is about 20 MB; the limit is on bytes read, so a device or a growing
 file cannot get past it by reporting a small size."""
+MAX_TABLE_ROWS = 2_000_000
+"""CSV tables hold at most this many rows (a million test predictions, or two million logged steps). A row
+takes 100-200 bytes of memory once read, so 100 MiB of short lines (or of blank ones) would otherwise take
+gigabytes; two million rows take a few hundred MB."""
 
 EXTRA = "data"
 """The optional-dependency extra that installs what the adapters can use (`pip install 'mlstrategy[data]'`)."""
@@ -178,15 +183,18 @@ def read_csv(path: str | os.PathLike[str], *, title: str = "table", what: str = 
     delimiter = max(counts, key=counts.__getitem__) if any(counts.values()) else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = list(reader)
+        rows = list(itertools.islice(reader, MAX_TABLE_ROWS + 2))  # the header, the rows, one more to tell
     except csv.Error as exc:
         raise input_error(title, what, f"cannot read {_shown(path)} as CSV: line {reader.line_num}: {exc}",
                           str(path)) from None
+    if len(rows) > MAX_TABLE_ROWS + 1:
+        raise input_error(title, what, f"cannot read {_shown(path)}: a {what} is limited to {MAX_TABLE_ROWS:,} rows "
+                          "and this one holds more", str(path))
     if not rows:
         return [], []
     header = [cell.strip() for cell in rows[0]]
     width = len(header)
-    body = [(row + [""] * width)[:width] for row in rows[1:]]
+    body = [row if len(row) == width else (row + [""] * width)[:width] for row in itertools.islice(rows, 1, None)]
     return header, body
 
 

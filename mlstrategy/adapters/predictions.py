@@ -115,6 +115,9 @@ def labels_pair(y_true: Any, y_pred: Any, *, where: str, classes: Sequence[Any] 
         raise input_error(_TITLE, where, f"{where}: no examples (y_true and y_pred are empty)", "[]")
     for side, values in (("y_true", truth), ("y_pred", predicted)):
         for position, value in enumerate(values):
+            kind = type(value)
+            if kind is int or (kind is str and value.strip()) or (kind is float and value == value):
+                continue  # the common labels, checked without a call (a million rows read in seconds)
             if not _is_label(value):
                 raise input_error(_TITLE, where, f"{where}: {side} holds a {type(value).__name__} at position "
                                   f"{position} ({excerpt(value)}); a label is a number, a string or a boolean",
@@ -328,8 +331,15 @@ def situation_from_prediction_table(table: Any, **facts: Any) -> Situation:
 
     which, truth, guess = column(_SET_COLUMNS, "set"), column(_TRUE_COLUMNS, "true label"), column(_PRED_COLUMNS, "prediction")
     pairs: dict[str, tuple[list, list]] = {}
+    known: dict[Any, str | None] = {}  # set cell -> set name: a few distinct values over many rows
     for number, row in enumerate(rows, 2):
-        name = _SET_NAMES.get(str(row[which]).strip().lower())
+        cell = row[which]
+        try:
+            name = known[cell]
+        except (KeyError, TypeError):  # TypeError: an unhashable cell (from row dicts)
+            name = _SET_NAMES.get(str(cell).strip().lower())
+            if isinstance(cell, str):
+                known[cell] = name
         if name is None:
             raise input_error("predictions", "set", f"row {number}: unknown set {shown(row[which])}; use train, train_dev, "
                               "dev (or val) or test", row[which])
