@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from importlib import resources
@@ -269,33 +270,49 @@ def _parse_line(line: bytes) -> Any:
     return value
 
 
+BATCH_CHUNK = 10_000
+"""A .jsonl batch is advised and written this many lines at a time, so memory stays flat however long it is."""
+
+
 def _advise_lines(args: argparse.Namespace) -> int:
     """`mlstrategy advise runs.jsonl`: one JSON line of advice (or of the error) per input line, in order.
 
     A line that cannot be read (not UTF-8, not JSON, too deep, too long) gets its own error entry; every other
-    line is still answered."""
+    line is still answered. Lines are advised and written in chunks of `BATCH_CHUNK`."""
     from . import BatchError, advise_many
 
     flags = _flag_facts(args)
     settings = _settings(args)  # a bad --set fails the whole run before any line is read
-    parsed: list[Any] = []  # per non-empty line: a situation mapping, or the BatchError of a line that is not JSON
-    for number, line, why in _batch_lines(args.situation):
-        if line is not None and not line.strip():
-            continue
-        try:
-            if why is not None:
-                raise ValueError(why)
-            parsed.append({**_parse_line(line), **flags})
-        except ValueError as error:
-            parsed.append(BatchError(len(parsed), "JSONDecodeError", f"line {number}: {error}"))
-    runs = [item for item in parsed if not isinstance(item, BatchError)]
-    advised = iter(advise_many(runs, settings=settings))
-    results = []
-    for index, item in enumerate(parsed):
-        result = item if isinstance(item, BatchError) else next(advised)
-        results.append(BatchError(index, result.error_type, result.message) if isinstance(result, BatchError) else result)
-    _emit("\n".join(json.dumps(result.to_dict(), ensure_ascii=False) for result in results), getattr(args, "output", None))
-    return 0 if all(results) else 2  # 2, as for one invalid situation: some line could not be advised
+    output = getattr(args, "output", None)
+    pending: list[Any] = []  # per non-empty line: a situation mapping, or the BatchError of a line that is not JSON
+    written, failed = 0, False
+
+    def flush(handle: Any) -> None:
+        nonlocal written, failed
+        runs = [item for item in pending if not isinstance(item, BatchError)]
+        advised = iter(advise_many(runs, settings=settings) if runs else ())
+        for item in pending:
+            result = item if isinstance(item, BatchError) else next(advised)
+            if isinstance(result, BatchError):
+                result, failed = BatchError(written, result.error_type, result.message), True
+            handle.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            written += 1
+        pending.clear()
+
+    with (open(output, "w", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout)) as handle:
+        for number, line, why in _batch_lines(args.situation):
+            if line is not None and not line.strip():
+                continue
+            try:
+                if why is not None:
+                    raise ValueError(why)
+                pending.append({**_parse_line(line), **flags})
+            except ValueError as error:
+                pending.append(BatchError(0, "JSONDecodeError", f"line {number}: {error}"))
+            if len(pending) >= BATCH_CHUNK:
+                flush(handle)
+        flush(handle)
+    return 2 if failed else 0  # 2, as for one invalid situation: some line could not be advised
 
 
 def _bench(extra: list[str]) -> int:

@@ -419,3 +419,19 @@ def test_a_table_of_many_short_lines_is_refused_by_its_row_count_before_memory_r
     blank = tmp_path / "blank.csv"
     blank.write_bytes(b"set,y_true,y_pred\n" + b"\n" * (_common.MAX_TABLE_ROWS + 5))
     assert_one_line_error(cli("advise", "--predictions", str(blank), timeout=180), "limited to 2,000,000 rows")
+
+
+def test_a_long_jsonl_batch_is_advised_in_chunks_in_order(tmp_path, monkeypatch, capsys):
+    from mlstrategy import cli as cli_module
+
+    monkeypatch.setattr(cli_module, "BATCH_CHUNK", 3)
+    runs = tmp_path / "runs.jsonl"
+    lines = [json.dumps({"train_error": i / 100, "dev_error": 0.5}) if i % 4 else "{bad" for i in range(10)]
+    runs.write_text("\n".join(lines) + "\n")
+    assert cli_module.main(["advise", str(runs)]) == 2
+    entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [("error" in entry) for entry in entries] == [i % 4 == 0 for i in range(10)]
+    assert [entry["index"] for entry in entries if "error" in entry] == [0, 4, 8]
+    out = tmp_path / "out.jsonl"
+    assert cli_module.main(["advise", str(runs), "-o", str(out)]) == 2
+    assert len(out.read_text().splitlines()) == 10
