@@ -274,6 +274,71 @@ def check_keys(data: Mapping[str, Any], fields: Mapping[str, Any], *, what: str)
     )
 
 
+MAX_EXPANDED_VALUES = 5_000_000
+"""An input that would hold more values than this once written out is refused before validation. A YAML
+alias bomb (342 bytes) is a few shared lists in memory but 9**9 values written out, and pydantic's own error
+text writes the input out (95 s and 5.5 GB). Shared values are counted once per reference, in time linear in
+the distinct ones."""
+
+
+def check_expanded_size(data: Any, limit: int | None = None) -> None:
+    """Refuse input (a mapping from YAML or JSON) that holds more than `limit` (default `MAX_EXPANDED_VALUES`)
+    values once aliases are expanded. The error carries a short description as its input, so even `str()` of
+    it stays short.
+    """
+    limit = MAX_EXPANDED_VALUES if limit is None else limit
+    if _fewer_values_than(data, min(limit, 10_000)):
+        return  # the usual situation: a few dozen values, counted without the bookkeeping below
+    sizes: dict[int, int] = {}
+    keep: list[Any] = []  # the containers whose id() is in sizes stay alive until we are done
+
+    def size(value: Any, depth: int) -> int:
+        if not isinstance(value, (list, tuple, dict, set, frozenset)):
+            return 1
+        known = sizes.get(id(value))
+        if known is not None:
+            return known
+        if depth > 500:  # deeper than any situation; pydantic refuses it anyway
+            return limit + 1
+        sizes[id(value)] = limit + 1  # a container that holds itself expands without end
+        keep.append(value)
+        children = value.items() if isinstance(value, dict) else value
+        total = 1
+        for child in children:
+            total += size(child, depth + 1)
+            if total > limit:
+                break
+        sizes[id(value)] = total
+        return total
+
+    count = size(data, 0)
+    if count > limit:
+        raise ValidationError.from_exception_data("Situation", [{
+            "type": PydanticCustomError("input_too_large", "the input holds more than {limit} values once its "
+                                        "shared parts (YAML aliases) are written out; no situation is that big",
+                                        {"limit": f"{limit:,}"}),
+            "loc": (), "input": f"a {type(data).__name__} of over {limit:,} values"}])
+
+
+def _fewer_values_than(data: Any, budget: int) -> bool:
+    """True when `data` written out holds at most `budget` values (a plain walk that stops at the budget)."""
+    stack = [data]
+    count = 0
+    while stack:
+        value = stack.pop()
+        count += 1
+        if count > budget:
+            return False
+        kind = type(value)
+        if kind is dict:
+            stack.extend(value.values())
+        elif kind is list or kind is tuple or kind is set or kind is frozenset:
+            stack.extend(value)
+        elif isinstance(value, (dict, list, tuple, set, frozenset)):  # subclasses: let the full count decide
+            return False
+    return True
+
+
 # ---------------------------------------------------------------- parts
 class ConfusionMatrix(_Strict):
     """A binary classifier's confusion matrix on the dev set."""
@@ -461,8 +526,10 @@ class Situation(_Strict):
         elif isinstance(data, Mapping):
             base = dict(data)
         elif data is not None:
+            check_expanded_size(data)
             return cls.model_validate(data)  # not a mapping: pydantic's error names the type it expected
         base.update(facts)
+        check_expanded_size(base)
         return cls.model_validate(base)
 
     @classmethod

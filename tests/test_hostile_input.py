@@ -100,6 +100,7 @@ def test_an_alias_bomb_in_advise_many_gives_a_short_error_quickly():
 import resource; resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
 import yaml, mlstrategy as m
 bomb = yaml.safe_load({ALIAS_BOMB!r})["i"]
+m.facts.MAX_EXPANDED_VALUES = 10**12  # past the guard against expansion: the messages themselves stay short
 results = m.advise_many([{{"candidates": [{{"name": "x", "acc": bomb}}]}}, {{"train_curve": bomb}},
                          {{"tracked_metrics": bomb}}, {{"human_error": 0.01, "train_error": 0.08}}])
 assert [bool(r) for r in results] == [False, False, False, True], results
@@ -114,7 +115,7 @@ print(results[0].message)
 def test_an_alias_bomb_file_on_the_command_line_is_a_short_error(tmp_path):
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(ALIAS_BOMB + "candidates: [{name: x, acc: *i}]\n")
-    assert_one_line_error(cli("advise", str(bomb), timeout=60), "unknown fact name")
+    assert_one_line_error(cli("advise", str(bomb), timeout=60), "values once its shared parts")
 
 
 def test_messages_cut_long_and_strange_input():
@@ -435,3 +436,38 @@ def test_a_long_jsonl_batch_is_advised_in_chunks_in_order(tmp_path, monkeypatch,
     out = tmp_path / "out.jsonl"
     assert cli_module.main(["advise", str(runs), "-o", str(out)]) == 2
     assert len(out.read_text().splitlines()) == 10
+
+
+def test_str_of_the_error_for_an_alias_bomb_is_short_too():
+    """advise() refuses input that expands past MAX_EXPANDED_VALUES before pydantic sees it: pydantic's str() of
+    an error writes out the whole input (9**9 strings here)."""
+    code = f"""
+import resource; resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+import yaml, mlstrategy as m
+from pydantic import ValidationError
+bomb = yaml.safe_load({ALIAS_BOMB!r})
+for facts in ({{"candidates": [{{"name": "x", "acc": bomb["i"]}}]}}, {{"train_curve": bomb["i"]}}, bomb):
+    try:
+        m.advise(facts)
+    except ValidationError as error:
+        assert len(str(error)) < 1000 and "values once its shared parts" in str(error), str(error)[:500]
+    else:
+        raise AssertionError("accepted")
+looped = [1.0]
+looped.append(looped)
+try:
+    m.advise(train_curve=looped)
+except ValidationError as error:
+    assert len(str(error)) < 1000
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "ok", done.stderr[-3000:]
+
+
+def test_a_large_but_real_situation_is_not_mistaken_for_a_bomb():
+    curve = [1 / (epoch + 1) for epoch in range(100_000)]
+    shared = {"acc": 0.9}
+    candidates = [{"name": f"m{i}", **shared} for i in range(2_000)]
+    situation = Situation.from_any(train_curve=curve, dev_curve=curve, candidates=candidates)
+    assert len(situation.train_curve) == 100_000 and len(situation.candidates) == 2_000
