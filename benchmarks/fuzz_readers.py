@@ -10,6 +10,7 @@ traceback and writes the input to crash-*). libFuzzer's -timeout flags a slow in
     python benchmarks/fuzz_readers.py --list
     python benchmarks/fuzz_readers.py situation_yaml -max_total_time=3600   # an hour on one reader
     python benchmarks/fuzz_readers.py all --seconds 120                     # every target in turn, 2 min each
+    python benchmarks/fuzz_readers.py history_csv,jsonl_line --seconds 600  # some targets in turn
 
 Arguments after the target go to libFuzzer (-max_total_time, -runs, -timeout, -rss_limit_mb, a corpus dir).
 Without atheris, `--hypothesis N` runs the same targets on N hypothesis-generated inputs each instead.
@@ -144,10 +145,10 @@ def main(argv: list[str]) -> int:
         print("\n".join(_targets()))
         return 0
     name, rest = argv[0], argv[1:]
-    if name == "all":  # each target in a process of its own: libFuzzer runs one target per process
+    if name == "all" or "," in name:  # each target in a process of its own: libFuzzer runs one per process
         seconds = int(rest[rest.index("--seconds") + 1]) if "--seconds" in rest else 60
         failed = 0
-        for each in _targets():
+        for each in (_targets() if name == "all" else name.split(",")):
             started = time.time()
             done = subprocess.run([sys.executable, __file__, each, f"-max_total_time={seconds}", "-print_final_stats=1"],
                                   capture_output=True, text=True, cwd=ROOT)

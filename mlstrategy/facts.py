@@ -535,7 +535,7 @@ class Situation(_Strict):
     @classmethod
     def from_file(cls, path: str | Path) -> "Situation":
         """Read a situation from a YAML, JSON or TOML file of flat fact names."""
-        return cls.model_validate(load_mapping(path))
+        return cls.from_any(load_mapping(path))
 
     @classmethod
     def from_predictions(cls, train: Any = None, train_dev: Any = None, dev: Any = None, test: Any = None,

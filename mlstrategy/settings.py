@@ -15,7 +15,7 @@ from typing import Annotated, Any, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .facts import Fraction, Number, WholeNumber, check_keys
+from .facts import Fraction, Number, WholeNumber, check_expanded_size, check_keys
 from .knowledge.dsl import setting_field
 
 __all__ = ["Settings"]
@@ -112,6 +112,7 @@ class Settings(BaseModel):
             return DEFAULT_SETTINGS
         if isinstance(value, Settings):
             return value
+        check_expanded_size(value)  # a YAML alias bomb is refused before pydantic writes it into its error
         return cls.model_validate(value)
 
     def as_fields(self) -> dict[str, float]:

@@ -438,14 +438,17 @@ def test_a_long_jsonl_batch_is_advised_in_chunks_in_order(tmp_path, monkeypatch,
     assert len(out.read_text().splitlines()) == 10
 
 
-def test_str_of_the_error_for_an_alias_bomb_is_short_too():
+def test_str_of_the_error_for_an_alias_bomb_is_short_too(tmp_path):
     """advise() refuses input that expands past MAX_EXPANDED_VALUES before pydantic sees it: pydantic's str() of
     an error writes out the whole input (9**9 strings here)."""
+    path = tmp_path / "bomb.yaml"
+    path.write_text(ALIAS_BOMB + "train_curve: *i\n")
     code = f"""
 import resource; resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
 import yaml, mlstrategy as m
 from pydantic import ValidationError
 bomb = yaml.safe_load({ALIAS_BOMB!r})
+path = {str(path)!r}
 for facts in ({{"candidates": [{{"name": "x", "acc": bomb["i"]}}]}}, {{"train_curve": bomb["i"]}}, bomb):
     try:
         m.advise(facts)
@@ -453,6 +456,11 @@ for facts in ({{"candidates": [{{"name": "x", "acc": bomb["i"]}}]}}, {{"train_cu
         assert len(str(error)) < 1000 and "values once its shared parts" in str(error), str(error)[:500]
     else:
         raise AssertionError("accepted")
+for call in (lambda: m.Situation.from_file(path), lambda: m.advise(train_error=0.1, settings={{"min_gap": bomb["i"]}})):
+    try:
+        call()
+    except ValidationError as error:
+        assert len(str(error)) < 1000 and "values once its shared parts" in str(error), str(error)[:500]
 looped = [1.0]
 looped.append(looped)
 try:
