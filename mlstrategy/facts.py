@@ -607,7 +607,8 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     suffix = path.suffix.lower()
     limit = MAX_FILE_BYTES if suffix in (".json", ".toml") else yaml_limit()
-    text = read_text(path, limit=limit, title="Situation", what="file")
+    kind = {".json": "JSON", ".toml": "TOML"}.get(suffix, "YAML")
+    text = read_text(path, limit=limit, title="Situation", what=f"{kind} file")
     try:
         if suffix == ".json":
             data = load_json(text)
@@ -620,10 +621,21 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:  # it names a line, not the key: quote the line
         raise _file_error(path, str(exc) + _quote_line(text, str(exc))) from None
     except Exception as exc:  # ValueError (JSON), yaml.YAMLError
-        raise _file_error(path, str(exc)) from None
+        raise _file_error(path, _yaml_message(exc)) from None
     if not isinstance(data, dict):
         raise _file_error(path, f"expected a mapping of fact names to values, got {type(data).__name__}")
     return data
+
+
+def _yaml_message(error: Exception) -> str:
+    """A YAML error as one phrase with its line ('... appears twice (line 3, column 1)'), without PyYAML's
+    '<unicode string>' context lines; other errors as they are."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None)
+    if mark is None or problem is None:
+        return str(error)
+    context = getattr(error, "context", None)
+    return f"{context + ': ' if context else ''}{problem} (line {mark.line + 1}, column {mark.column + 1})"
 
 
 def _quote_line(text: str, message: str) -> str:
