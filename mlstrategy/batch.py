@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from .advice import Advice
 from .consult import default_engine
-from .facts import Situation
+from .facts import Situation, describe_errors
 from .settings import Settings
 
 __all__ = ["advise_many", "BatchError", "AUTO_POOL_SIZE"]
@@ -66,7 +66,8 @@ def _consult_chunk(start: int, items: Sequence[Any], settings: Mapping[str, Any]
             trace = engine.consult(situation.given(), fields)
             out.append(("ok", situation, engine.compact(trace) if compact else trace))
         except ValidationError as error:
-            out.append(("error", start + offset, "ValidationError", str(error)))
+            out.append(("error", start + offset, "ValidationError", describe_errors(error)))  # never str(error):
+            # pydantic's text formats the whole input first (gigabytes for a YAML alias bomb)
         except Exception as error:  # an engine fault on one item must not lose the batch
             out.append(("error", start + offset, type(error).__name__, str(error)))
     return out

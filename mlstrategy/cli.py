@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -382,28 +383,103 @@ def _rules(fmt: str) -> None:
     _emit("\n".join(lines).lstrip("\n"), None)
 
 
+MAX_BATCH_BYTES = 100 * 10 * 2**20
+"""A .jsonl batch is read up to this many bytes (1000 MiB, counted on bytes read); each line is limited as a
+situation file is (10 MiB)."""
+
+
+def _batch_lines(path: str) -> Any:
+    """(line number, the line's bytes or None, why it cannot be read or None) for each line of a .jsonl file.
+
+    Bounded: a line is read up to the situation-file limit and the file up to `MAX_BATCH_BYTES`, so a line
+    without end (or `/dev/zero`) gives an error entry instead of exhausting memory.
+    """
+    from .facts import MAX_FILE_BYTES
+
+    total = 0
+    with open(path, "rb") as handle:
+        number = 0
+        while True:
+            line = handle.readline(MAX_FILE_BYTES + 1)
+            if not line:
+                return
+            number += 1
+            total += len(line)
+            if len(line) > MAX_FILE_BYTES and not line.endswith(b"\n"):
+                while total <= MAX_BATCH_BYTES and (rest := handle.readline(MAX_FILE_BYTES + 1)):
+                    total += len(rest)
+                    if rest.endswith(b"\n"):
+                        break
+                yield number, None, f"longer than {MAX_FILE_BYTES:,} bytes"
+            else:
+                yield number, line, None
+            if total > MAX_BATCH_BYTES:
+                yield number + 1, None, f"the file holds more than {MAX_BATCH_BYTES:,} bytes; the rest is not read"
+                return
+
+
+def _parse_line(line: bytes) -> Any:
+    """One JSON line as a situation mapping, or a ValueError saying why it is not one (never another error)."""
+    from .facts import excerpt, load_json
+
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 text (byte {line[error.start]:#04x} at column {error.start + 1})") from None
+    try:
+        value = load_json(text)
+    except RecursionError:
+        raise ValueError("not a JSON object (nested too deeply)") from None
+    except ValueError as error:  # JSONDecodeError, a key given twice, an integer of over 4,300 digits
+        raise ValueError(f"not a JSON object ({excerpt(str(error), 200)})") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"not a JSON object (a JSON {type(value).__name__})")
+    return value
+
+
+BATCH_CHUNK = 10_000
+"""A .jsonl batch is advised and written this many lines at a time, so memory stays flat however long it is."""
+
+
 def _advise_lines(args: argparse.Namespace) -> int:
-    """`mlstrategy advise runs.jsonl`: one JSON line of advice (or of the error) per input line, in order."""
+    """`mlstrategy advise runs.jsonl`: one JSON line of advice (or of the error) per input line, in order.
+
+    A line that cannot be read (not UTF-8, not JSON, too deep, too long) gets its own error entry; every other
+    line is still answered. Lines are advised and written in chunks of `BATCH_CHUNK`."""
     from . import BatchError, advise_many
 
     flags = _flag_facts(args)
-    parsed: list[Any] = []  # per non-empty line: a situation mapping, or the BatchError of a line that is not JSON
-    with open(args.situation, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
+    settings = _settings(args)  # a bad --set fails the whole run before any line is read
+    output = getattr(args, "output", None)
+    pending: list[Any] = []  # per non-empty line: a situation mapping, or the BatchError of a line that is not JSON
+    written, failed = 0, False
+
+    def flush(handle: Any) -> None:
+        nonlocal written, failed
+        runs = [item for item in pending if not isinstance(item, BatchError)]
+        advised = iter(advise_many(runs, settings=settings) if runs else ())
+        for item in pending:
+            result = item if isinstance(item, BatchError) else next(advised)
+            if isinstance(result, BatchError):
+                result, failed = BatchError(written, result.error_type, result.message), True
+            handle.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+            written += 1
+        pending.clear()
+
+    with (open(output, "w", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout)) as handle:
+        for number, line, why in _batch_lines(args.situation):
+            if line is not None and not line.strip():
                 continue
             try:
-                parsed.append({**json.loads(line), **flags})
-            except (json.JSONDecodeError, TypeError) as error:  # TypeError: a JSON value that is not an object
-                parsed.append(BatchError(len(parsed), "JSONDecodeError", f"line {number}: not a JSON object ({error})"))
-    runs = [item for item in parsed if not isinstance(item, BatchError)]
-    advised = iter(advise_many(runs, settings=_settings(args)))
-    results = []
-    for index, item in enumerate(parsed):
-        result = item if isinstance(item, BatchError) else next(advised)
-        results.append(BatchError(index, result.error_type, result.message) if isinstance(result, BatchError) else result)
-    _emit("\n".join(json.dumps(result.to_dict(), ensure_ascii=False) for result in results), getattr(args, "output", None))
-    return 0 if all(results) else 2  # 2, as for one invalid situation: some line could not be advised
+                if why is not None:
+                    raise ValueError(why)
+                pending.append({**_parse_line(line), **flags})
+            except ValueError as error:
+                pending.append(BatchError(0, "JSONDecodeError", f"line {number}: {error}"))
+            if len(pending) >= BATCH_CHUNK:
+                flush(handle)
+        flush(handle)
+    return 2 if failed else 0  # 2, as for one invalid situation: some line could not be advised
 
 
 def _bench(extra: list[str]) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import reprlib
 import sys
 import types
 import typing
@@ -45,7 +46,9 @@ __all__ = [
     "parse_fraction",
     "parse_text_value",
     "describe_errors",
+    "excerpt",
     "load_mapping",
+    "load_yaml",
     "suggest",
     "FACT_GROUPS",
     "unwrap_annotation",
@@ -64,12 +67,14 @@ def parse_fraction(value: Any) -> float:
     if isinstance(value, str):
         text = value.strip().replace(" ", "")
         try:
+            if "_" in text:  # float("1_0") is 10.0: '1_0%' is a typo, not 10%
+                raise ValueError(text)
             number = round(_to_float(text[:-1]) / 100, 12) if text.endswith("%") else _to_float(text)  # "0.7%" -> 0.007
         except ValueError:
             raise PydanticCustomError(
                 "fraction_parsing",
                 "must be a fraction in [0, 1] or a percentage such as '8%'; got '{value}'",
-                {"value": value},
+                {"value": excerpt(value)},
             ) from None
     elif isinstance(value, (int, float)):
         number = _to_float(value)
@@ -80,24 +85,83 @@ def parse_fraction(value: Any) -> float:
             {"kind": type(value).__name__},
         )
     if not math.isfinite(number):
-        raise PydanticCustomError("fraction_finite", "must be a finite fraction in [0, 1]; got {value}", {"value": value})
+        raise PydanticCustomError("fraction_finite", "must be a finite fraction in [0, 1]; got {value}",
+                                  {"value": excerpt(value)})
     if number < 0 or number > 1:
         if 1 < number <= 100:
             raise PydanticCustomError(
                 "fraction_range",
                 "must be a fraction in [0, 1]; got {value}. Did you mean {pct}% = {fraction}?",
-                {"value": value, "pct": _trim(number), "fraction": _trim(number / 100)},
+                {"value": excerpt(value), "pct": _trim(number), "fraction": _trim(number / 100)},
             )
         raise PydanticCustomError(
-            "fraction_range", "must be a fraction in [0, 1]; got {value}", {"value": value}
+            "fraction_range", "must be a fraction in [0, 1]; got {value}", {"value": excerpt(value)}
         )
     return number
 
 
+MAX_MESSAGE = 2_000
+"""A message line is cut at this many characters: the longest we write (every valid name) is about 1,500."""
+MAX_LISTED_ERRORS = 20
+"""describe_errors lists this many problems and counts the rest."""
+
+
 def describe_errors(error: ValidationError) -> str:
-    """A validation error as short lines for people: where, and what is wrong (pydantic's links left out)."""
-    return "\n".join(f"  invalid {'.'.join(str(part) for part in item['loc']) or 'value'}: {item['msg']}"
-                     for item in error.errors())
+    """A validation error as short lines for people: where, and what is wrong (pydantic's links left out).
+
+    The one way a validation error is written out (the CLI, `consult`, `advise_many`'s BatchError). Unlike
+    `str(error)` it never writes the input (pydantic's own text formats the whole input before cutting it, which
+    for a YAML alias bomb is gigabytes): each line is at most `MAX_MESSAGE` characters, one line per problem.
+    """
+    items = error.errors(include_url=False, include_input=False, include_context=False)
+    lines = [f"  invalid {_location(item['loc'])}: {_one_line(item['msg'])}" for item in items[:MAX_LISTED_ERRORS]]
+    if len(items) > MAX_LISTED_ERRORS:
+        lines.append(f"  ... and {len(items) - MAX_LISTED_ERRORS:,} more problems")
+    return "\n".join(lines)
+
+
+def _location(loc: tuple) -> str:
+    return excerpt(".".join(str(part) for part in loc), 200) or "value"
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + " ..."
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict = 3, 4, 4, 4
+_REPR.maxset, _REPR.maxfrozenset, _REPR.maxdeque, _REPR.maxarray = 4, 4, 4, 4
+_REPR.maxstring, _REPR.maxother = 60, 60
+
+
+def excerpt(value: Any, limit: int = 60) -> str:
+    """A short, printable rendering of any input for a message: text cut at `limit` characters (with its full
+    length), containers to a few items and levels, huge integers by their number of digits, control characters
+    escaped. Its cost is bounded whatever the input (a YAML alias bomb, a 10**5000), so messages never echo
+    unbounded input.
+
+    >>> excerpt("8 %"), excerpt("x" * 100, 5), excerpt(10**5000), excerpt([[1, 2, 3, 4, 5, 6]])
+    ('8 %', 'xxxxx... (100 characters)', 'a 5001-digit number', '[[1, 2, 3, 4, ...]]')
+    """
+    if isinstance(value, str):
+        text = value if len(value) <= limit else value[:limit]
+        text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+        return text if len(value) <= limit else f"{text}... ({len(value):,} characters)"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"a {_digits(value)}-digit number"
+    try:
+        text = _REPR.repr(value)
+    except Exception:  # a hostile __repr__, or an int too long to print
+        text = f"a {type(value).__name__}"
+    return excerpt(text, limit) if len(text) > limit or not text.isprintable() else text
+
+
+def _digits(number: int) -> int:
+    """The number of decimal digits of an integer, without str() (which refuses over 4,300 digits)."""
+    number = abs(number)
+    estimate = max(1, int(number.bit_length() * math.log10(2)))
+    return estimate + 1 if number >= 10**estimate else estimate
 
 
 def parse_text_value(raw: str) -> Any:
@@ -106,8 +170,8 @@ def parse_text_value(raw: str) -> Any:
     import yaml
 
     try:
-        parsed = yaml.safe_load(raw)
-    except yaml.YAMLError:
+        parsed = load_yaml(raw)
+    except (yaml.YAMLError, RecursionError):
         return raw
     return parsed if isinstance(parsed, (dict, list, bool)) else raw
 
@@ -128,8 +192,9 @@ def _to_float(value: Any) -> float:
     try:
         return float(value)
     except OverflowError:
+        digits = _digits(value) if isinstance(value, int) else len(str(value).lstrip("-"))
         raise PydanticCustomError("number_too_large", "is too large to be a number here ({digits} digits)",
-                                  {"digits": len(str(value).lstrip("-"))}) from None
+                                  {"digits": digits}) from None
 
 
 def _trim(number: float) -> str:
@@ -142,7 +207,7 @@ def _no_bool(value: Any) -> Any:
         raise PydanticCustomError("count_type", "must be a non-negative whole number, not a boolean")
     if isinstance(value, int) and abs(value) > 10**15:
         raise PydanticCustomError("count_range", "must be at most 10**15 examples; got a {digits}-digit number",
-                                  {"digits": len(str(abs(value)))})
+                                  {"digits": _digits(value)})
     if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
         raise PydanticCustomError("count_type", "must be a whole number of examples; got {value}", {"value": value})
     return value
@@ -151,8 +216,27 @@ def _no_bool(value: Any) -> Any:
 def _finite(value: Any) -> Any:
     if isinstance(value, bool):
         raise PydanticCustomError("number_type", "must be a number, not a boolean")
+    if isinstance(value, str) and "_" in value:  # pydantic reads '1_0' as 10.0
+        raise PydanticCustomError("number_parsing", "must be a number written without '_' separators; got '{value}'",
+                                  {"value": excerpt(value)})
     if isinstance(value, (int, float)) and not math.isfinite(_to_float(value)):
         raise PydanticCustomError("number_finite", "must be a finite number; got {value}", {"value": value})
+    return value
+
+
+def _no_set(value: Any) -> Any:
+    """Refuse a set where order matters (a curve, the candidates): its order would be the hash order, which
+    changes from run to run (PYTHONHASHSEED)."""
+    if isinstance(value, (set, frozenset)):
+        raise PydanticCustomError("set_type", "must be a list in order, not a set (a set has no order)")
+    return value
+
+
+def _sorted_set(value: Any) -> Any:
+    """A set of names where order does not matter (tracked metrics) is read sorted, so the advice never
+    depends on the hash order of one run (PYTHONHASHSEED)."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=lambda item: (type(item).__name__, str(item)))
     return value
 
 
@@ -165,6 +249,8 @@ Number = Annotated[float, BeforeValidator(_finite)]
 WholeNumber = Annotated[int, BeforeValidator(_no_bool)]
 """A whole number that is not a boolean (for settings)."""
 Label = Annotated[str, Field(min_length=1, max_length=200)]
+Names = Annotated[list[Label], BeforeValidator(_sorted_set)]
+"""Names whose order does not matter (tracked metrics); a set is read sorted."""
 
 
 class _Strict(BaseModel):
@@ -190,14 +276,81 @@ def check_keys(data: Mapping[str, Any], fields: Mapping[str, Any], *, what: str)
     if not unknown:
         return
     parts = []
-    for key in unknown:
-        hint = suggest(key, fields)
-        parts.append(f"{key!r}" + (f" (did you mean {hint!r}?)" if hint else ""))
+    for key in unknown[:10]:
+        hint = suggest(key, fields) if isinstance(key, str) and len(key) <= 200 else None
+        parts.append(f"'{excerpt(key)}'" + (f" (did you mean {hint!r}?)" if hint else ""))
+    if len(unknown) > 10:
+        parts.append(f"and {len(unknown) - 10:,} more")
     raise PydanticCustomError(
         "unknown_fact",
         "unknown {what} name(s): {names}. Valid names: {valid}",
         {"what": "fact" if what == "Situation" else f"{what} field", "names": ", ".join(parts), "valid": ", ".join(fields)},
     )
+
+
+MAX_EXPANDED_VALUES = 5_000_000
+"""An input that would hold more values than this once written out is refused before validation. A YAML
+alias bomb (342 bytes) is a few shared lists in memory but 9**9 values written out, and pydantic's own error
+text writes the input out (95 s and 5.5 GB). Shared values are counted once per reference, in time linear in
+the distinct ones."""
+
+
+def check_expanded_size(data: Any, limit: int | None = None) -> None:
+    """Refuse input (a mapping from YAML or JSON) that holds more than `limit` (default `MAX_EXPANDED_VALUES`)
+    values once aliases are expanded. The error carries a short description as its input, so even `str()` of
+    it stays short.
+    """
+    limit = MAX_EXPANDED_VALUES if limit is None else limit
+    if _fewer_values_than(data, min(limit, 10_000)):
+        return  # the usual situation: a few dozen values, counted without the bookkeeping below
+    sizes: dict[int, int] = {}
+    keep: list[Any] = []  # the containers whose id() is in sizes stay alive until we are done
+
+    def size(value: Any, depth: int) -> int:
+        if not isinstance(value, (list, tuple, dict, set, frozenset)):
+            return 1
+        known = sizes.get(id(value))
+        if known is not None:
+            return known
+        if depth > 500:  # deeper than any situation; pydantic refuses it anyway
+            return limit + 1
+        sizes[id(value)] = limit + 1  # a container that holds itself expands without end
+        keep.append(value)
+        children = value.items() if isinstance(value, dict) else value
+        total = 1
+        for child in children:
+            total += size(child, depth + 1)
+            if total > limit:
+                break
+        sizes[id(value)] = total
+        return total
+
+    count = size(data, 0)
+    if count > limit:
+        raise ValidationError.from_exception_data("Situation", [{
+            "type": PydanticCustomError("input_too_large", "the input holds more than {limit} values once its "
+                                        "shared parts (YAML aliases) are written out; no situation is that big",
+                                        {"limit": f"{limit:,}"}),
+            "loc": (), "input": f"a {type(data).__name__} of over {limit:,} values"}])
+
+
+def _fewer_values_than(data: Any, budget: int) -> bool:
+    """True when `data` written out holds at most `budget` values (a plain walk that stops at the budget)."""
+    stack = [data]
+    count = 0
+    while stack:
+        value = stack.pop()
+        count += 1
+        if count > budget:
+            return False
+        kind = type(value)
+        if kind is dict:
+            stack.extend(value.values())
+        elif kind is list or kind is tuple or kind is set or kind is frozenset:
+            stack.extend(value)
+        elif isinstance(value, (dict, list, tuple, set, frozenset)):  # subclasses: let the full count decide
+            return False
+    return True
 
 
 # ---------------------------------------------------------------- parts
@@ -259,7 +412,7 @@ class Candidate(BaseModel):
                 raise PydanticCustomError(
                     "metric_type",
                     "candidate '{name}': metric '{metric}' must be a finite number; got '{value}'",
-                    {"name": self.name, "metric": key, "value": value},
+                    {"name": self.name, "metric": excerpt(key), "value": excerpt(value)},
                 )
         return self
 
@@ -350,10 +503,11 @@ class Situation(_Strict):
     class_weights: dict[Label, Annotated[float, BeforeValidator(_finite), Field(gt=0)]] | None = Field(
         None, description="class -> weight for a weighted error metric"
     )
-    candidates: list[Candidate] | None = Field(None, description="models to choose between, with metric values", min_length=1)
-    tracked_metrics: list[Label] | None = Field(None, description="the metrics the team currently watches")
-    maximize: list[Label] | None = Field(None, description="metrics where higher is better")
-    minimize: list[Label] | None = Field(None, description="metrics where lower is better")
+    candidates: Annotated[list[Candidate], BeforeValidator(_no_set)] | None = Field(
+        None, description="models to choose between, with metric values", min_length=1)
+    tracked_metrics: Names | None = Field(None, description="the metrics the team currently watches")
+    maximize: Names | None = Field(None, description="metrics where higher is better")
+    minimize: Names | None = Field(None, description="metrics where lower is better")
     optimizing_metric: Label | None = Field(None, description="the one metric to optimize")
     satisficing: dict[Label, Bound] | None = Field(None, description="constraints: metric -> {max: x} or {min: x}")
     metric_matches_users: bool | None = Field(None, description="false when metric + dev set rank models unlike users")
@@ -373,10 +527,12 @@ class Situation(_Strict):
     stage_examples: dict[Label, Count] | None = Field(None, description="pipeline stage -> examples for it", min_length=1)
     stages_simpler: bool | None = Field(None, description="each pipeline stage is much simpler than the whole")
     # learning curves
-    train_curve: list[Annotated[float, BeforeValidator(_finite), Field(ge=0)]] | None = Field(
+    train_curve: Annotated[list[Annotated[float, BeforeValidator(_finite), Field(ge=0)]],
+                           BeforeValidator(_no_set)] | None = Field(
         None, description="per-epoch training loss or error, oldest first"
     )
-    dev_curve: list[Annotated[float, BeforeValidator(_finite), Field(ge=0)]] | None = Field(
+    dev_curve: Annotated[list[Annotated[float, BeforeValidator(_finite), Field(ge=0)]],
+                         BeforeValidator(_no_set)] | None = Field(
         None, description="per-epoch dev loss or error, oldest first"
     )
 
@@ -415,14 +571,16 @@ class Situation(_Strict):
         elif isinstance(data, Mapping):
             base = dict(data)
         elif data is not None:
+            check_expanded_size(data)
             return cls.model_validate(data)  # not a mapping: pydantic's error names the type it expected
         base.update(facts)
+        check_expanded_size(base)
         return cls.model_validate(base)
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Situation":
         """Read a situation from a YAML, JSON or TOML file of flat fact names."""
-        return cls.model_validate(load_mapping(path))
+        return cls.from_any(load_mapping(path))
 
     @classmethod
     def from_predictions(cls, train: Any = None, train_dev: Any = None, dev: Any = None, test: Any = None,
@@ -477,50 +635,140 @@ class Situation(_Strict):
 
 MAX_FILE_BYTES = 10 * 2**20
 """Situation and settings files larger than this (10 MiB) are refused: no real situation is that big."""
+MAX_YAML_BYTES = 2**20
+"""YAML files are limited to 1 MiB: even with libyaml, building Python values from YAML runs at about 0.3-1 MB/s
+(10 MiB took 5-17 s, 2 MiB of mappings 6-11 s on a busy machine), so a larger file would not read within
+seconds; no situation is that big. JSON and TOML parse 10 MiB in under 2 s. Without libyaml the limit is an
+eighth of this (see `yaml_limit`)."""
+
+
+def yaml_limit() -> int:
+    """`MAX_YAML_BYTES` with libyaml; an eighth of it with PyYAML's pure-Python loader (29 s per MiB measured)."""
+    import yaml
+
+    return MAX_YAML_BYTES if getattr(yaml, "__with_libyaml__", False) else MAX_YAML_BYTES // 8
 
 
 def load_mapping(path: str | Path) -> dict[str, Any]:
     """Parse a YAML, JSON or TOML file into a mapping; a file that is not a mapping is a ValidationError.
 
-    YAML is read with `safe_load` only: nothing a file contains is ever executed.
+    YAML is read with a safe loader only (libyaml's when installed): nothing a file contains is ever executed.
+    A key given twice is refused (JSON and YAML would silently keep the last one), and so is a file over
+    `MAX_FILE_BYTES` (YAML: `MAX_YAML_BYTES`), counted on the bytes actually read.
     """
+    from .adapters._common import read_text
+
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise IsADirectoryError(f"{path} is a folder, not a file")
-    except OSError as exc:
-        raise _file_error(path, exc.strerror or str(exc)) from None
-    if size > MAX_FILE_BYTES:
-        raise _file_error(path, f"the file is {size:,} bytes; situation files are limited to {MAX_FILE_BYTES:,}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise _file_error(path, f"not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise _file_error(path, exc.strerror or str(exc)) from None
     suffix = path.suffix.lower()
+    limit = MAX_FILE_BYTES if suffix in (".json", ".toml") else yaml_limit()
+    kind = {".json": "JSON", ".toml": "TOML"}.get(suffix, "YAML")
+    text = read_text(path, limit=limit, title="Situation", what=f"{kind} file")
     try:
         if suffix == ".json":
-            data = json.loads(text)
+            data = load_json(text)
         elif suffix == ".toml":
             data = tomllib.loads(text)
         else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except (ValueError, tomllib.TOMLDecodeError) as exc:  # yaml.YAMLError is not a ValueError
-        raise _file_error(path, str(exc)) from None
-    except Exception as exc:  # yaml.YAMLError
-        raise _file_error(path, str(exc)) from None
+            data = load_yaml(text)
+    except RecursionError:
+        raise _file_error(path, "it is nested too deeply") from None
+    except tomllib.TOMLDecodeError as exc:  # it names a line, not the key: quote the line
+        raise _file_error(path, str(exc) + _quote_line(text, str(exc))) from None
+    except Exception as exc:  # ValueError (JSON), yaml.YAMLError
+        raise _file_error(path, _yaml_message(exc)) from None
     if not isinstance(data, dict):
         raise _file_error(path, f"expected a mapping of fact names to values, got {type(data).__name__}")
     return data
 
 
+def _yaml_message(error: Exception) -> str:
+    """A YAML error as one phrase with its line ('... appears twice (line 3, column 1)'), without PyYAML's
+    '<unicode string>' context lines; other errors as they are."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None)
+    if mark is None or problem is None:
+        return str(error)
+    context = getattr(error, "context", None)
+    return f"{context + ': ' if context else ''}{problem} (line {mark.line + 1}, column {mark.column + 1})"
+
+
+def _quote_line(text: str, message: str) -> str:
+    """': <the line>' for a parser message that names a line ('at line 2, column 18'), else ''."""
+    import re
+
+    found = re.search(r"line (\d+)", message)
+    lines = text.splitlines()
+    if not found or not 0 < int(found.group(1)) <= len(lines):
+        return ""
+    return f": {excerpt(lines[int(found.group(1)) - 1].strip(), 80)}"
+
+
+class DuplicateKey(ValueError):
+    """A key that appears twice in one JSON object or YAML mapping."""
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json's object_pairs_hook: a dict, or DuplicateKey naming the key given twice."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise DuplicateKey(f"the key '{excerpt(key)}' appears twice in one object")
+        result[key] = value
+    return result
+
+
+def load_json(text: str) -> Any:
+    """JSON with a key given twice in one object refused (the standard library keeps the last silently)."""
+    return json.loads(text, object_pairs_hook=_unique_pairs)
+
+
+_YAML_LOADER: Any = None
+
+
+def _yaml_loader() -> Any:
+    """A safe YAML loader, libyaml's (CSafeLoader, 5-20x faster) when installed, that refuses duplicate keys."""
+    global _YAML_LOADER
+    if _YAML_LOADER is not None:
+        return _YAML_LOADER
+    import yaml
+
+    class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            if isinstance(node, yaml.MappingNode):
+                seen: set[Any] = set()
+                for key_node, _ in node.value:
+                    if key_node.tag == "tag:yaml.org,2002:merge":  # '<<: *defaults' may be overridden
+                        continue
+                    key = self.construct_object(key_node, deep=True)
+                    try:
+                        duplicate = key in seen
+                        seen.add(key)
+                    except TypeError:  # an unhashable key: the base class reports it
+                        continue
+                    if duplicate:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"the key '{excerpt(key)}' appears twice in one mapping", key_node.start_mark)
+            return super().construct_mapping(node, deep=deep)
+
+    _YAML_LOADER = _UniqueKeyLoader
+    return _YAML_LOADER
+
+
+def load_yaml(text: str) -> Any:
+    """YAML read safely (no code runs), with libyaml when installed and duplicate keys refused.
+
+    >>> load_yaml("a: 1\\nb: [x, y]")
+    {'a': 1, 'b': ['x', 'y']}
+    """
+    import yaml
+
+    return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+
+
 def _file_error(path: Path, why: str) -> ValidationError:
     return ValidationError.from_exception_data(
         "Situation",
-        [{"type": PydanticCustomError("file_parsing", "cannot read {path}: {why}", {"path": str(path), "why": why}),
+        [{"type": PydanticCustomError("file_parsing", "cannot read {path}: {why}",
+                                      {"path": excerpt(str(path), 200), "why": _one_line(why)}),
           "loc": ("file",), "input": str(path)}],
     )

@@ -15,10 +15,15 @@ from typing import Annotated, Any, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .facts import Fraction, Number, WholeNumber, check_keys
+from .facts import Fraction, Number, WholeNumber, check_expanded_size, check_keys
 from .knowledge.dsl import setting_field
 
 __all__ = ["Settings"]
+
+MAX_CONFIDENCE = 0.999_999_999
+"""The highest confidence level: the intervals use z = inv_cdf(0.5 + confidence / 2), which is infinite once
+0.5 + confidence / 2 rounds to 1.0 (confidence 0.9999999999999999 did, and crashed four rules); at this
+bound z is about 6.1, and the margin to 1.0 is far above float rounding."""
 
 
 class Settings(BaseModel):
@@ -51,8 +56,9 @@ class Settings(BaseModel):
         ),
     )
 
-    confidence: Annotated[Number, Field(gt=0.5, lt=1)] = Field(
-        0.95, description="Confidence level of the Wilson and Newcombe intervals used when set sizes are known."
+    confidence: Annotated[Number, Field(gt=0.5, le=MAX_CONFIDENCE)] = Field(
+        0.95, description="Confidence level of the Wilson and Newcombe intervals used when set sizes are known "
+                          "(above 0.5, at most 0.999999999)."
     )
     dev_test_cap: Annotated[WholeNumber, Field(gt=0)] = Field(
         10_000,
@@ -115,6 +121,7 @@ class Settings(BaseModel):
             return DEFAULT_SETTINGS
         if isinstance(value, Settings):
             return value
+        check_expanded_size(value)  # a YAML alias bomb is refused before pydantic writes it into its error
         return cls.model_validate(value)
 
     def as_fields(self) -> dict[str, float]:

@@ -10,10 +10,12 @@ class): the predicted class is the argmax, named by `classes` when given. No num
 """
 from __future__ import annotations
 
+import math
+import numbers
 from typing import Any, Mapping, Sequence
 
-from ..facts import Situation
-from ._common import input_error, is_missing
+from ..facts import Situation, excerpt
+from ._common import input_error, is_missing, shown
 
 __all__ = ["situation_from_predictions", "situation_from_estimator", "error_rates"]
 
@@ -113,28 +115,36 @@ def labels_pair(y_true: Any, y_pred: Any, *, where: str, classes: Sequence[Any] 
         raise input_error(_TITLE, where, f"{where}: no examples (y_true and y_pred are empty)", "[]")
     for side, values in (("y_true", truth), ("y_pred", predicted)):
         for position, value in enumerate(values):
+            kind = type(value)
+            if kind is int or (kind is str and value.strip()) or (kind is float and value == value):
+                continue  # the common labels, checked without a call (a million rows read in seconds)
+            if not _is_label(value):
+                raise input_error(_TITLE, where, f"{where}: {side} holds a {type(value).__name__} at position "
+                                  f"{position} ({excerpt(value)}); a label is a number, a string or a boolean",
+                                  excerpt(value))
             if is_missing(value):
                 raise input_error(_TITLE, where, f"{where}: {side} has a missing value at position {position}; "
-                                  "drop unlabelled examples first", repr(value))
+                                  "drop unlabelled examples first", excerpt(value))
     _check_comparable(truth, predicted, truth_indexed, predicted_indexed, where)
     return truth, predicted
 
 
 def _check_comparable(truth: list, predicted: list, truth_indexed: int, predicted_indexed: int, where: str) -> None:
     """Refuse comparisons that would count nearly every example wrong for a reason other than the model."""
-    labels = set(truth)
-    for side, other, indexed in (("y_pred", labels, predicted_indexed), ("y_true", set(predicted), truth_indexed)):
+    labels = dict.fromkeys(truth)  # in order of appearance: a message never depends on the hash order
+    for side, other, indexed in (("y_pred", labels, predicted_indexed), ("y_true", dict.fromkeys(predicted),
+                                                                         truth_indexed)):
         if indexed:
             foreign = [label for label in other if not (_is_whole(label) and 0 <= label < indexed)]
             if foreign:
                 raise input_error(_TITLE, where, f"{where}: {side} is a table of class scores, whose argmax is a column "
-                                  f"index 0..{indexed - 1}, but the other side holds labels such as {foreign[0]!r}; "
-                                  "pass classes=[...] naming the columns in order", repr(foreign[0]))
+                                  f"index 0..{indexed - 1}, but the other side holds labels such as {shown(foreign[0])}; "
+                                  "pass classes=[...] naming the columns in order", excerpt(foreign[0]))
     for value in predicted:
         if isinstance(value, float) and not value.is_integer() and value not in labels:
-            raise input_error(_TITLE, where, f"{where}: y_pred holds non-integer values such as {value!r} that are not "
+            raise input_error(_TITLE, where, f"{where}: y_pred holds non-integer values such as {shown(value)} that are not "
                               "labels in y_true; pass predicted labels, or class probabilities as a 2-D array (one "
-                              "column per class). Errors here are for classifiers (1 - accuracy)", repr(value))
+                              "column per class). Errors here are for classifiers (1 - accuracy)", excerpt(value))
 
 
 def _labels(values: Any, where: str, side: str, classes: Sequence[Any] | None) -> tuple[list, int]:
@@ -144,12 +154,16 @@ def _labels(values: Any, where: str, side: str, classes: Sequence[Any] | None) -
         indices = _numpy_argmax(values)  # a wide score table: skip building a list of lists
         if indices is not None:
             return _named(indices, classes, int(shape[1]), where, side)
+    if isinstance(shape, tuple) and len(shape) > 2:
+        raise input_error(_TITLE, where, f"{where}: {side} is a {len(shape)}-D array of shape {excerpt(shape)}: "
+                          "predictions are labels (1-D) or class scores (2-D, one column per class); take the argmax "
+                          "or reshape it first", excerpt(shape))
     items = _to_list(values, where, side)
     if not items or not isinstance(items[0], (list, tuple)):
         for position, item in enumerate(items):
             if isinstance(item, (list, tuple)):
                 raise input_error(_TITLE, where, f"{where}: {side} mixes single labels and rows (position {position})",
-                                  repr(item)[:60])
+                                  excerpt(item))
         return items, 0
     return _from_scores(items, where, side, classes)
 
@@ -160,9 +174,16 @@ def _from_scores(rows: list, where: str, side: str, classes: Sequence[Any] | Non
     for position, row in enumerate(rows):
         if not isinstance(row, (list, tuple)) or len(row) != width:
             raise input_error(_TITLE, where, f"{where}: {side} rows must all have {width} columns; row {position} "
-                              "does not", repr(row)[:60])
+                              "does not", excerpt(row))
+        for cell in row:
+            if not _is_label(cell):
+                raise input_error(_TITLE, where, f"{where}: {side} row {position} holds a {type(cell).__name__} "
+                                  f"({excerpt(cell)}): scores are a 2-D table, one number per class (a 3-D array "
+                                  "is not predictions; take the argmax or reshape it first)", excerpt(cell))
     if width == 0:
         raise input_error(_TITLE, where, f"{where}: {side} has rows with no columns", "[]")
+    if width > 1:
+        _check_scores(rows, where, side)
     if width == 1:
         column = [row[0] for row in rows]
         if side == "y_true" or all(_is_whole(v) for v in column):
@@ -171,7 +192,7 @@ def _from_scores(rows: list, where: str, side: str, classes: Sequence[Any] | Non
             indices = [int(v >= 0.5) for v in column]
             return _named(indices, classes, 2, where, side)
         raise input_error(_TITLE, where, f"{where}: {side} is a single column of scores outside [0, 1] (logits?); "
-                          "pass predicted labels or probabilities", repr(column[0]))
+                          "pass predicted labels or probabilities", excerpt(column[0]))
     return _named(_argmax(rows), classes, width, where, side)
 
 
@@ -181,8 +202,34 @@ def _named(indices: list[int], classes: Sequence[Any] | None, width: int, where:
     names = list(classes)
     if len(names) != width:
         raise input_error(_TITLE, where, f"{where}: {side} has {width} score columns but {len(names)} classes were "
-                          "named", repr(names)[:60])
+                          "named", excerpt(names))
     return [names[i] for i in indices], 0
+
+
+def _check_scores(rows: list, where: str, side: str) -> None:
+    """Scores are numbers, and a row with NaN has no argmax (numpy would pick the NaN; an all-NaN row silently
+    became class 0)."""
+    for position, row in enumerate(rows):
+        for cell in row:
+            if isinstance(cell, bool) or not isinstance(cell, numbers.Real):
+                raise input_error(_TITLE, where, f"{where}: {side} row {position} holds {excerpt(cell)}: a table "
+                                  "of class scores holds numbers only", excerpt(cell))
+    bad = [position for position, row in enumerate(rows) if any(math.isnan(cell) for cell in row)]
+    if bad:
+        raise input_error(_TITLE, where, f"{where}: {side} has NaN scores in {len(bad):,} row(s) (first: row {bad[0]}); "
+                          "a diverged or masked model output has no predicted class: drop those examples or fix the "
+                          "model", f"row {bad[0]}")
+
+
+def _is_label(value: Any) -> bool:
+    """A label or score cell: hashable and not a container (a list here means a 3-D array, a dict a mistake)."""
+    if isinstance(value, (list, tuple, dict, set, frozenset, bytearray)):
+        return False
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _argmax(rows: list[list]) -> list[int]:
@@ -202,16 +249,20 @@ def _numpy_argmax(table: Any) -> list[int] | None:
     try:
         source = table.to_numpy() if hasattr(table, "to_numpy") else table
         array = numpy.asarray(source, dtype=float)
-    except (TypeError, ValueError, RuntimeError):  # not numeric, or a tensor numpy cannot read (e.g. on a GPU)
+    except (TypeError, ValueError, RuntimeError, OverflowError):  # not numeric, a tensor numpy cannot read (GPU)
         return None
-    return array.argmax(axis=1).tolist() if array.ndim == 2 and array.shape[1] > 0 else None
+    if array.ndim != 2 or array.shape[1] == 0:
+        return None
+    if numpy.isnan(array).any():
+        return None  # the row-by-row path names the rows with NaN
+    return array.argmax(axis=1).tolist()
 
 
 def _to_list(values: Any, where: str, side: str) -> list:
     """Any sequence-like (list, tuple, numpy array, pandas Series or DataFrame, tensor) as a Python list."""
     if isinstance(values, (str, bytes, Mapping, set, frozenset)) or values is None:  # a set has no order
         raise input_error(_TITLE, where, f"{where}: {side} must be a sequence of labels (list, array, Series); got "
-                          f"{type(values).__name__}", repr(values)[:60])
+                          f"{type(values).__name__}", excerpt(values))
     if hasattr(values, "tolist"):  # numpy, pandas Series, torch tensors
         items = values.tolist()
     elif hasattr(values, "to_numpy"):  # pandas DataFrame
@@ -223,7 +274,7 @@ def _to_list(values: Any, where: str, side: str) -> list:
             items = None
     if not isinstance(items, list):
         raise input_error(_TITLE, where, f"{where}: {side} must be a sequence of labels (list, array, Series); got "
-                          f"{type(values).__name__}", repr(values)[:60])
+                          f"{type(values).__name__}", excerpt(values))
     return items
 
 
@@ -280,10 +331,17 @@ def situation_from_prediction_table(table: Any, **facts: Any) -> Situation:
 
     which, truth, guess = column(_SET_COLUMNS, "set"), column(_TRUE_COLUMNS, "true label"), column(_PRED_COLUMNS, "prediction")
     pairs: dict[str, tuple[list, list]] = {}
+    known: dict[Any, str | None] = {}  # set cell -> set name: a few distinct values over many rows
     for number, row in enumerate(rows, 2):
-        name = _SET_NAMES.get(str(row[which]).strip().lower())
+        cell = row[which]
+        try:
+            name = known[cell]
+        except (KeyError, TypeError):  # TypeError: an unhashable cell (from row dicts)
+            name = _SET_NAMES.get(str(cell).strip().lower())
+            if isinstance(cell, str):
+                known[cell] = name
         if name is None:
-            raise input_error("predictions", "set", f"row {number}: unknown set {row[which]!r}; use train, train_dev, "
+            raise input_error("predictions", "set", f"row {number}: unknown set {shown(row[which])}; use train, train_dev, "
                               "dev (or val) or test", row[which])
         pairs.setdefault(name, ([], []))
         pairs[name][0].append(row[truth])

@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Sequence
 
-from ..facts import Situation, suggest
-from ._common import input_error, is_missing, join_names, read_table
+from ..facts import Situation, excerpt, suggest
+from ._common import input_error, is_missing, join_names, read_table, shown
 
 __all__ = ["situation_from_error_sheet", "read_mark"]
 
@@ -112,7 +112,7 @@ def situation_from_error_sheet(sheet: Any, dev_error: Any = None, *, categories:
         if is_mislabeled:
             mislabeled = count
         elif name in counts:
-            raise input_error(_TITLE, name, f"column {name!r} appears twice; give categories distinct names", name)
+            raise input_error(_TITLE, name, f"column '{excerpt(name)}' appears twice; give categories distinct names", name)
         else:
             counts[name] = count
     if not counts and mislabeled is None:
@@ -143,7 +143,7 @@ def _check_names(header: list[str], categories: Sequence[str] | None, mislabeled
     named = [*(categories or ()), *([mislabeled_column] if mislabeled_column else []), *ignore]
     unknown = [name for name in named if name not in header]
     if unknown:
-        hints = [f"{name!r} -> {hint!r}" for name in unknown if (hint := suggest(name, header))]
+        hints = [f"'{excerpt(name)}' -> {hint!r}" for name in unknown[:10] if (hint := suggest(name, header))]
         raise input_error(_TITLE, "columns", f"no column named {join_names(unknown)}"
                           + (f" (did you mean {', '.join(hints)}?)" if hints else "")
                           + f"; columns found: {join_names(header)}", join_names(unknown)[:80])
@@ -188,7 +188,7 @@ def _is_mark_column(name: str, marks: list[bool | None], rows: list[list[Any]], 
     readable = sum(1 for i, mark in enumerate(marks) if mark is not None and not is_missing(rows[i][at]))
     if strict or readable >= len(bad):
         first = bad[0]
-        raise input_error(_TITLE, name, f"column {name!r}, example row {first + 1}: cannot read {rows[first][at]!r} as a "
+        raise input_error(_TITLE, name, f"column '{excerpt(name)}', example row {first + 1}: cannot read {shown(rows[first][at])} as a "
                           "mark; use x, ✓, yes or 1 for a row in the category and leave it empty (or 0, no) otherwise",
                           str(rows[first][at])[:60])
     return False
