@@ -9,6 +9,7 @@ This module builds plain data; it never imports durable_rules.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -47,6 +48,7 @@ class CompiledKnowledge:
     Everything else (per-candidate and per-category values, inputs no condition reads) stays on the Python
     side: durable_rules refuses a fact of more than about 255 fields (error 302), and every field costs time.
     """
+    _by_id: dict[str, Rule] = dataclasses.field(init=False, repr=False, compare=False)
 
     @property
     def depth(self) -> int:

@@ -19,13 +19,14 @@ what it concluded.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import json
 import math
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import os
 import sys
@@ -99,7 +100,7 @@ class Concluded:
     name: str
     field: str
     value: Any = None
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # `field` is shadowed by the attribute
     addresses: tuple[str, ...] = ()
 
 
@@ -362,7 +363,7 @@ class Engine:
             raise EngineError(f"the rule engine could not delete session {sid}: {error}") from error
 
     # ------------------------------------------------------------ actions
-    def _action(self, rule_id: str):
+    def _action(self, rule_id: str) -> Callable[[Any], None]:
         def run(closure: Any) -> None:
             self._fire(rule_id)
 

@@ -9,7 +9,7 @@ import operator
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from mlstrategy.knowledge.dsl import AllOf, Absent, AnyOf, Compare, Const, Fact, Known, Plus, Setting, Times
+from mlstrategy.knowledge.dsl import AllOf, Absent, AnyOf, Compare, Const, Fact, Known, Setting, Times
 
 from .formatting import field_title, format_value
 

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from mlstrategy.knowledge.catalog import DIAGNOSES, STAGES
 from mlstrategy.knowledge.dsl import TEMPLATE_FIELD
 
-from .engine import Concluded, Firing, Trace
+from .engine import Firing, Trace
 from .formatting import format_value
 
 __all__ = ["RankedDiagnosis", "PlannedAction", "Question", "rank_diagnoses", "order_actions", "rank_questions", "render", "rationale"]

@@ -1,7 +1,7 @@
 """Bias and variance: which gaps are worth acting on, and the course's knobs for each."""
 from __future__ import annotations
 
-from .dsl import Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, ge, gt, not_diagnosed, setting, times
+from .dsl import AllOf, AnyOf, Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, ge, gt, not_diagnosed, setting, times
 
 __all__ = ["RULES", "gap_problem", "significant", "worth", "BIAS_ACTIONS", "VARIANCE_ACTIONS"]
 
@@ -9,7 +9,7 @@ BIAS_ACTIONS = ("bigger_model", "train_longer", "better_optimizer", "architectur
 VARIANCE_ACTIONS = ("more_data", "regularization", "data_augmentation", "architecture_search")
 
 
-def worth(gap: str):
+def worth(gap: str) -> AllOf:
     """The gap is worth acting on: at least `min_gap`, and not small next to the largest gap."""
     return all_of(ge(gap, setting("min_gap")), ge(gap, times("largest_gap", setting("secondary_gap_ratio"))))
 
@@ -29,7 +29,7 @@ def gap_problem(name: str, section: str, meaning: str) -> Rule:
     )
 
 
-def significant(gap: str):
+def significant(gap: str) -> AnyOf:
     """The gap is not known to be noise: no interval (set sizes unknown), or an interval above zero."""
     return any_of(absent(f"ci_low:{gap}"), gt(f"ci_low:{gap}", 0))
 

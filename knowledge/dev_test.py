@@ -14,7 +14,7 @@ def _total(facts: Mapping[str, Any]) -> int | None:
     if facts.get("total_examples") is not None:
         return facts["total_examples"]
     sizes = [facts.get(k) for k in ("train_size", "dev_size", "test_size")]
-    return sum(sizes) if all(s is not None for s in sizes) else None
+    return sum(s for s in sizes if s is not None) if all(s is not None for s in sizes) else None
 
 
 def dev_test_size(total: int, cap: int) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping, Union
+from typing import Any, Callable, Mapping, Union
 
 __all__ = [
     "Fact", "Setting", "Const", "Times", "Plus", "Compare", "Known", "Absent", "AllOf", "AnyOf",

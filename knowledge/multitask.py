@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .dsl import Recommend, Rule, Value, all_of, any_of, eq, ge, known, lt, setting
+from .dsl import Recommend, Rule, Value, all_of, any_of, eq, ge, lt, setting
 
 __all__ = ["RULES", "task_balance"]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .dsl import Recommend, Rule, all_of, eq, gt, known, setting, times
+from .dsl import Recommend, Rule, all_of, eq, gt, setting, times
 
 __all__ = ["RULES", "fine_tune"]
 

@@ -121,7 +121,7 @@ def advise_many(
     finally:
         if bar is not None:
             bar.stop()
-        if own_pool:
+        if own_pool and executor is not None:
             executor.shutdown()
     knowledge = default_engine().knowledge
     results: list[Advice | BatchError] = []

@@ -153,8 +153,8 @@ def ladder_figure(advice: "Advice") -> "Figure":
     primary = advice.primary_problem
     diagnosis = advice.diagnosis(primary) if primary else None
     if diagnosis is not None:
-        size = f" ({format_value(primary, diagnosis.severity)})" if diagnosis.severity is not None else ""
-        title = f"Primary problem: {diagnosis.title}{size}"
+        shown = f" ({format_value(primary or '', diagnosis.severity)})" if diagnosis.severity is not None else ""
+        title = f"Primary problem: {diagnosis.title}{shown}"
     else:
         title = "No problem worth acting on"
     ax.set_title(title, fontsize=12, fontweight="bold", loc="left")
@@ -196,7 +196,7 @@ def ladder_figure(advice: "Advice") -> "Figure":
                                 "shrinkA": 0, "shrinkB": 0, "mutation_scale": 9},
                     zorder=4)
         label = f"{field_title(gap)}\n{percent(float(size))}"
-        style = {"fontsize": 9, "color": color, "fontweight": "bold" if gap == primary else "normal", "zorder": 5}
+        style: dict[str, Any] = {"fontsize": 9, "color": color, "fontweight": "bold" if gap == primary else "normal", "zorder": 5}
         if abs(y[high] - y[low]) >= 0.16 * top:  # room beside the arrow
             ax.annotate(label, (at, (y[low] + y[high]) / 2), xytext=(5, 0), textcoords="offset points",
                         ha="left", va="center", **style)
@@ -319,7 +319,7 @@ def graph_figure(advice: "Advice") -> "Figure":
             data = graph.nodes[node]
             style = dict(_NODE_STYLE.get(data.get("kind"), _NODE_STYLE["value"]), linewidth=1.0)
             where = (i * col_width, ((len(column) - 1) / 2 - j) * row_height)
-            text = {"s": _node_label(data), "ha": "center", "va": "center", "fontsize": 7.5,
+            text: dict[str, Any] = {"s": _node_label(data), "ha": "center", "va": "center", "fontsize": 7.5,
                     "fontweight": "bold" if data.get("kind") in ("diagnosis", "action") else "normal"}
             boxes[node] = ax.text(*where, **text, color="none", zorder=1,
                                   bbox={**style, "facecolor": "none", "edgecolor": "none"})

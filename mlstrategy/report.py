@@ -102,7 +102,7 @@ def _why(advice: "Advice", name: str, kind: str) -> str:
 def _primary(advice: "Advice") -> str:
     name = advice.primary_problem
     diagnosis = advice.diagnosis(name) if name else None
-    if diagnosis is None:
+    if diagnosis is None or name is None:
         return '<p class="primary none"><strong>Primary problem:</strong> none found</p>'
     size = f" ({_value(name, diagnosis.severity)})" if diagnosis.severity is not None else ""
     return (f'<p class="primary"><strong>Primary problem:</strong> {_e(diagnosis.title)}{size} '
