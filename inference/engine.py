@@ -66,6 +66,7 @@ from durable import engine as _durable  # noqa: E402  (after the core, which it 
 _durable._unix_now = time.time
 
 from mlstrategy.knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value, Values
+from mlstrategy.knowledge.fields import family_prefix, is_family, member, setting_field
 
 from .compile import CompiledKnowledge, compile_knowledge
 
@@ -127,7 +128,7 @@ class Firing:
     @property
     def settings(self) -> dict[str, Any]:
         """The settings the rule used, with their values."""
-        return {name: self.facts.get(f"setting:{name}") for name in self.setting_names}
+        return {name: self.facts.get(setting_field(name)) for name in self.setting_names}
 
 
 @dataclass
@@ -227,8 +228,8 @@ def _read_values(names: tuple[str, ...], facts: Mapping[str, Any]) -> dict[str, 
     """The fields a rule read, with their values; a family read (`f1:*`) stands for every member present."""
     out: dict[str, Any] = {}
     for name in names:
-        if name.endswith(":*"):
-            prefix = name[:-1]
+        if is_family(name):
+            prefix = family_prefix(name)
             out.update((key, value) for key, value in facts.items() if key.startswith(prefix) and value is not None)
         elif facts.get(name) is not None:
             out[name] = facts[name]
@@ -401,7 +402,7 @@ class Engine:
             elif isinstance(conclusion, Values):
                 for key, value in conclusion.compute(facts).items():
                     if _concludes(value):
-                        name = f"{conclusion.prefix}:{key}"
+                        name = member(conclusion.prefix, key)
                         yield Concluded("value", name, name, value)
             elif isinstance(conclusion, Diagnose):
                 severity = facts.get(conclusion.severity) if conclusion.severity else None

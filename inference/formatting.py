@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlstrategy.knowledge.catalog import FRACTION_VALUES, VALUE_TITLES
+from mlstrategy.knowledge.fields import split_field
 
 __all__ = ["format_value", "field_title", "percent"]
 
@@ -18,8 +19,8 @@ _WRAPPERS = ("diagnosis", "setting", "value", "input", "action", "missing")
 
 
 def _is_fraction(name: str) -> bool:
-    prefix, _, rest = name.partition(":")
-    base = rest if rest and prefix in _WRAPPERS else prefix  # 'setting:min_gap' -> min_gap; 'ceiling:dogs' -> ceiling
+    prefix, rest = split_field(name)
+    base = rest if prefix in _WRAPPERS else (prefix or rest)  # 'setting:min_gap' -> min_gap; 'ceiling:dogs' -> ceiling
     return base in FRACTION_VALUES or base.endswith("_error") or base == "ceiling"
 
 
@@ -48,7 +49,7 @@ def format_value(name: str, value: Any) -> str:
 
 def field_title(field: str) -> str:
     """'train_error' -> 'training error', 'diagnosis:variance' -> 'diagnosis variance', 'setting:min_gap' -> 'setting min_gap'."""
-    if ":" in field:
-        kind, name = field.split(":", 1)
+    kind, name = split_field(field)
+    if kind is not None:
         return f"{kind} {name}"
     return VALUE_TITLES.get(field, field.replace("_", " "))

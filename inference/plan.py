@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from mlstrategy.knowledge.catalog import DIAGNOSES, STAGES
 from mlstrategy.knowledge.dsl import TEMPLATE_FIELD
+from mlstrategy.knowledge.fields import ci_low_field
 
 from .engine import Firing, Trace
 from .formatting import format_value
@@ -65,7 +66,7 @@ def _diagnosis_key(name: str, severity: Any, facts: Mapping[str, Any]) -> tuple:
     kind = _KIND_ORDER[info.kind] if info else 1
     size = -float(severity) if isinstance(severity, (int, float)) and not isinstance(severity, bool) else 0.0
     stage = STAGES.index(info.stage) if info and info.stage in STAGES else len(STAGES)
-    low = facts.get(f"ci_low:{name}")
+    low = facts.get(ci_low_field(name))
     noise = 1 if isinstance(low, (int, float)) and low <= 0 else 0
     order = _CATALOG_ORDER.get(name, len(_CATALOG_ORDER))
     if kind == 1:  # problems: an unfinished model first, significant before noise, the largest, the chain's order

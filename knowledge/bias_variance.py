@@ -1,6 +1,7 @@
 """Bias and variance: which gaps are worth acting on, and the course's knobs for each."""
 from __future__ import annotations
 
+from .fields import ci_low_field
 from .dsl import AllOf, AnyOf, Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, ge, gt, not_diagnosed, setting, times
 
 __all__ = ["RULES", "gap_problem", "significant", "worth", "BIAS_ACTIONS", "VARIANCE_ACTIONS"]
@@ -31,7 +32,7 @@ def gap_problem(name: str, section: str, meaning: str) -> Rule:
 
 def significant(gap: str) -> AnyOf:
     """The gap is not known to be noise: no interval (set sizes unknown), or an interval above zero."""
-    return any_of(absent(f"ci_low:{gap}"), gt(f"ci_low:{gap}", 0))
+    return any_of(absent(ci_low_field(gap)), gt(ci_low_field(gap), 0))
 
 
 RULES: tuple[Rule, ...] = (

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from .fields import member
 from .dsl import (
     Diagnose, Recommend, Rule, Value, Values, absent, all_of, any_of, ge, known, ne, setting,
 )
@@ -65,7 +66,7 @@ def split_imbalance(facts: Mapping[str, Any]) -> float | None:
         return None
     worst = 1.0
     for name in ("dev", "test"):
-        given, suggested = facts.get(f"{name}_size"), facts[f"split:{name}"] * total
+        given, suggested = facts.get(f"{name}_size"), facts[member("split", name)] * total
         if given is None or suggested <= 0:
             continue
         given = max(given, 1)  # an empty set counts as one example: off by the whole suggestion
@@ -74,7 +75,7 @@ def split_imbalance(facts: Mapping[str, Any]) -> float | None:
 
 
 def _rebalance_params(facts: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: facts[f"split:{name}"] for name in ("train", "dev", "test")}
+    return {name: facts[member("split", name)] for name in ("train", "dev", "test")}
 
 
 RULES: tuple[Rule, ...] = (
@@ -128,9 +129,9 @@ RULES: tuple[Rule, ...] = (
         title="Dev and test from the target distribution only",
         when=all_of(known("target_examples"), known("other_distribution_examples")),
         then=(
-            Values("split", mismatched_split, ("target_examples", "other_distribution_examples")),
+            Values("split", mismatched_split, ("target_examples", "other_distribution_examples", "setting:dev_test_cap")),
             Recommend("add_target_data_to_train", params=_mismatched_params,
-                      reads=("target_examples", "other_distribution_examples")),
+                      reads=("target_examples", "other_distribution_examples", "setting:dev_test_cap")),
         ),
         because=(
             "With {target_examples} examples from the distribution you care about and "
@@ -144,7 +145,7 @@ RULES: tuple[Rule, ...] = (
         section="Size of the dev and test sets",
         title="How far the split is from the suggestion",
         when=all_of(known("dev_size"), known("test_size"), known("split:dev")),
-        then=(Value("split_imbalance", split_imbalance, ("dev_size", "test_size", "split:dev", "split:test", "total_examples")),),
+        then=(Value("split_imbalance", split_imbalance, ("dev_size", "test_size", "split:dev", "split:test", "total_examples", "train_size")),),
         because="The given dev and test sets are up to {split_imbalance} times off the suggested sizes.",
     ),
     Rule(
