@@ -50,6 +50,10 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- value types
+_UNIT = {"ge": 0, "le": 1}
+"""The allowed range of a fraction, in every fraction error's context (`ge`/`le`, pydantic's own keys)."""
+
+
 def parse_fraction(value: Any) -> float:
     """Read an error level: a number in [0, 1] or a percentage string such as "8%" or "8.5 %".
 
@@ -57,36 +61,36 @@ def parse_fraction(value: Any) -> float:
     error says so ("did you mean 8% = 0.08?") instead of guessing.
     """
     if isinstance(value, bool):
-        raise PydanticCustomError("fraction_type", "must be a fraction in [0, 1], not a boolean")
+        raise PydanticCustomError("fraction_type", "must be a fraction in [0, 1], not a boolean", _UNIT)
     if isinstance(value, str):
         text = value.strip().replace(" ", "")
         try:
-            number = round(_to_float(text[:-1]) / 100, 12) if text.endswith("%") else _to_float(text)  # "0.7%" -> 0.007
+            number = round(_to_float(text[:-1], **_UNIT) / 100, 12) if text.endswith("%") else _to_float(text, **_UNIT)  # "0.7%" -> 0.007
         except ValueError:
             raise PydanticCustomError(
                 "fraction_parsing",
                 "must be a fraction in [0, 1] or a percentage such as '8%'; got '{value}'",
-                {"value": value},
+                {"value": value, **_UNIT},
             ) from None
     elif isinstance(value, (int, float)):
-        number = _to_float(value)
+        number = _to_float(value, **_UNIT)
     else:
         raise PydanticCustomError(
             "fraction_type",
             "must be a fraction in [0, 1] or a percentage such as '8%'; got {kind}",
-            {"kind": type(value).__name__},
+            {"kind": type(value).__name__, **_UNIT},
         )
     if not math.isfinite(number):
-        raise PydanticCustomError("fraction_finite", "must be a finite fraction in [0, 1]; got {value}", {"value": value})
+        raise PydanticCustomError("fraction_finite", "must be a finite fraction in [0, 1]; got {value}", {"value": value, **_UNIT})
     if number < 0 or number > 1:
         if 1 < number <= 100:
             raise PydanticCustomError(
                 "fraction_range",
                 "must be a fraction in [0, 1]; got {value}. Did you mean {pct}% = {fraction}?",
-                {"value": value, "pct": _trim(number), "fraction": _trim(number / 100)},
+                {"value": value, "pct": _trim(number), "fraction": _trim(number / 100), **_UNIT, "suggestion": round(number / 100, 12)},
             )
         raise PydanticCustomError(
-            "fraction_range", "must be a fraction in [0, 1]; got {value}", {"value": value}
+            "fraction_range", "must be a fraction in [0, 1]; got {value}", {"value": value, **_UNIT}
         )
     return number
 
@@ -109,13 +113,13 @@ def parse_text_value(raw: str) -> Any:
     return parsed if isinstance(parsed, (dict, list, bool)) else raw
 
 
-def _to_float(value: Any) -> float:
+def _to_float(value: Any, **context: Any) -> float:
     """float(value), with an integer too large for a float reported as a validation error, not OverflowError."""
     try:
         return float(value)
     except OverflowError:
         raise PydanticCustomError("number_too_large", "is too large to be a number here ({digits} digits)",
-                                  {"digits": len(str(value).lstrip("-"))}) from None
+                                  {"digits": len(str(value).lstrip("-")), **context}) from None
 
 
 def _trim(number: float) -> str:
@@ -125,12 +129,12 @@ def _trim(number: float) -> str:
 
 def _no_bool(value: Any) -> Any:
     if isinstance(value, bool):
-        raise PydanticCustomError("count_type", "must be a non-negative whole number, not a boolean")
+        raise PydanticCustomError("count_type", "must be a non-negative whole number, not a boolean", {"ge": 0})
     if isinstance(value, int) and abs(value) > 10**15:
         raise PydanticCustomError("count_range", "must be at most 10**15 examples; got a {digits}-digit number",
-                                  {"digits": len(str(abs(value)))})
+                                  {"digits": len(str(abs(value))), "ge": 0, "le": 10**15})
     if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
-        raise PydanticCustomError("count_type", "must be a whole number of examples; got {value}", {"value": value})
+        raise PydanticCustomError("count_type", "must be a whole number of examples; got {value}", {"value": value, "ge": 0})
     return value
 
 
@@ -182,7 +186,8 @@ def check_keys(data: Mapping[str, Any], fields: Mapping[str, Any], *, what: str)
     raise PydanticCustomError(
         "unknown_fact",
         "unknown {what} name(s): {names}. Valid names: {valid}",
-        {"what": "fact" if what == "Situation" else f"{what} field", "names": ", ".join(parts), "valid": ", ".join(fields)},
+        {"what": "fact" if what == "Situation" else f"{what} field", "names": ", ".join(parts), "valid": ", ".join(fields),
+         "unknown": tuple(unknown), "suggestions": {key: suggest(key, fields) for key in unknown}, "choices": tuple(fields)},
     )
 
 
@@ -250,7 +255,7 @@ class ErrorAnalysis(_Strict):
                 raise PydanticCustomError(
                     "tally_range",
                     "category '{name}' counts {count} of only {examined} examined errors",
-                    {"name": name, "count": count, "examined": self.examined},
+                    {"name": name, "count": count, "examined": self.examined, "value": count, "ge": 0, "le": self.examined},
                 )
         return self
 
