@@ -24,6 +24,7 @@ from mlstrategy.inference.engine import Engine, Trace
 from mlstrategy.inference.plan import rationale
 from mlstrategy.knowledge.dsl import Rule, Value, all_of, known, setting_field
 from mlstrategy.knowledge.fields import family_of
+from test_knowledge import SCENARIOS  # together they fire every rule of the knowledge base
 from strategies import (
     candidate_situations, error_situations, measured_situations, settings_overrides, situations, tallies,
 )
@@ -133,7 +134,7 @@ def example_files() -> list[Path]:
     return sorted([*(ROOT / "examples").glob("*.yaml"), *(ROOT / "mlstrategy" / "examples").glob("*.yaml")])
 
 
-@pytest.mark.parametrize("facts", COURSE_SCENARIOS, ids=lambda facts: ",".join(sorted(facts))[:60])
+@pytest.mark.parametrize("facts", COURSE_SCENARIOS + SCENARIOS, ids=lambda facts: ",".join(sorted(facts))[:60])
 def test_course_scenarios_read_only_what_their_rules_declare(facts: dict[str, Any]) -> None:
     assert check(facts) == {}
 
