@@ -1,6 +1,7 @@
 """How numbers and names read in explanations: fractions as percentages, fields by their plain names."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from mlstrategy.knowledge.catalog import FRACTION_VALUES, VALUE_TITLES
@@ -18,10 +19,23 @@ def percent(value: float) -> str:
 _WRAPPERS = ("diagnosis", "setting", "value", "input", "action", "missing")
 
 
+@functools.cache
+def _fractions() -> tuple[frozenset[str], frozenset[str]]:
+    """(fields that read as percentages, fields that do not): metadata, not names (the models load lazily)."""
+    from mlstrategy.facts import Situation, fraction_fields
+    from mlstrategy.settings import Settings
+
+    fractions = FRACTION_VALUES | fraction_fields(Situation) | fraction_fields(Settings)
+    return fractions, frozenset(Situation.model_fields) | frozenset(Settings.model_fields) | VALUE_TITLES.keys()
+
+
 def _is_fraction(name: str) -> bool:
     prefix, rest = split_field(name)
     base = rest if prefix in _WRAPPERS else (prefix or rest)  # 'setting:min_gap' -> min_gap; 'ceiling:dogs' -> ceiling
-    return base in FRACTION_VALUES or base.endswith("_error") or base == "ceiling"
+    fractions, described = _fractions()
+    if base in fractions or base in described:
+        return base in fractions
+    return base.endswith("_error")  # a metric the user named (a candidate's 'top5_error'): only the name can tell
 
 
 def format_value(name: str, value: Any) -> str:

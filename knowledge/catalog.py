@@ -130,8 +130,9 @@ FRACTION_VALUES: frozenset[str] = frozenset({
     "bayes_proxy", "avoidable_bias", "variance", "data_mismatch", "dev_set_overfitting", "largest_gap",
     "mislabeled_share", "min_gap", "human_errors", "mislabeled_error", "ci_low", "ci_high",
     "split", "min_category_share", "top_category_share", "candidate_margin_ci_low",
+    "ceiling", "weighted_error", "train_curve_improvement", "train_curve_remaining",
 })
-"""Values shown as percentages in explanations."""
+"""Derived values shown as percentages in explanations (inputs and settings: those typed `Fraction`)."""
 
 VALUE_TITLES: dict[str, str] = {
     "human_error": "human-level error",

@@ -14,7 +14,7 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal, Mapping
+from typing import Annotated, Any, Literal, Mapping, get_args
 
 from pydantic import (
     BaseModel,
@@ -475,3 +475,15 @@ def _file_error(path: Path, why: str) -> ValidationError:
         [{"type": PydanticCustomError("file_parsing", "cannot read {path}: {why}", {"path": str(path), "why": why}),
           "loc": ("file",), "input": str(path)}],
     )
+
+
+def fraction_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of a model typed `Fraction` (alone, optional, or inside a mapping): the metadata that decides
+    which values read as percentages, instead of a guess from the name."""
+
+    def holds_fraction(annotation: Any) -> bool:
+        return annotation == Fraction or any(holds_fraction(arg) for arg in get_args(annotation))
+
+    marks = get_args(Fraction)[1:]  # a bare `Fraction` field keeps its validator in the field's metadata
+    return frozenset(name for name, info in model.model_fields.items()
+                     if holds_fraction(info.annotation) or any(mark in info.metadata for mark in marks))
