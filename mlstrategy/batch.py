@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from pydantic import ValidationError
 
 from .advice import Advice
-from .consult import default_engine
+from .advisor import default_engine
 from .facts import Situation
 from .settings import Settings
 

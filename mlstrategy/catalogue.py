@@ -5,7 +5,7 @@ when the committed file is stale. Rules are data, so their documentation is neve
 """
 from __future__ import annotations
 
-from .consult import rules
+from .advisor import rules
 from .inference.evaluate import describe
 from .knowledge.catalog import ACTIONS, DIAGNOSES
 from .knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value, Values

@@ -94,7 +94,7 @@ def record_details(trace: Trace, engine: Engine, into: dict[str, set[str]]) -> N
 
 def check(facts: Mapping[str, Any], overrides: Mapping[str, Any] | None = None) -> dict[str, set[str]]:
     """Consult on `facts` while recording; the undeclared reads by rule id (empty when all is declared)."""
-    from mlstrategy.consult import default_engine
+    from mlstrategy.advisor import default_engine
 
     situation = mls.Situation.from_any(facts)
     engine = default_engine()

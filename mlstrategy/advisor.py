@@ -1,4 +1,7 @@
-"""`advise()`: facts in, advice out. The knowledge base is compiled once per process, on first use."""
+"""The advisor: `advise()` (facts in, advice out) and `rules()`, over one engine per process compiled on first use.
+
+(Named for what it holds: the interactive `consult()` is in interactive.py; `mlstrategy.consult` re-exports this.)
+"""
 from __future__ import annotations
 
 import threading
