@@ -1,6 +1,7 @@
-"""The rule catalogue, generated from knowledge/: every rule with its section, conditions, conclusions, rationale.
+"""The rules document (docs/rules.md), generated from knowledge/: every rule with its section, conditions,
+conclusions, rationale. (The catalogue metadata itself, diagnoses and actions, is knowledge/catalog.py.)
 
-`docs/rules.md` is this module's output (`python -m mlstrategy.catalogue > docs/rules.md`); a test fails
+`docs/rules.md` is this module's output (`python -m mlstrategy.rules_doc > docs/rules.md`); a test fails
 when the committed file is stale. Rules are data, so their documentation is never written by hand.
 """
 from __future__ import annotations
@@ -48,7 +49,7 @@ def markdown() -> str:
     out = [
         "# mlstrategy rule catalogue",
         "",
-        "Generated from `knowledge/` by `python -m mlstrategy.catalogue`; do not edit by hand.",
+        "Generated from `knowledge/` by `python -m mlstrategy.rules_doc`; do not edit by hand.",
         f"{len(listed)} rules, {len(DIAGNOSES)} diagnoses, {len(ACTIONS)} actions.",
         "Values in braces are filled in from the facts of each consultation; `setting x` is a threshold of `Settings`.",
         "",
