@@ -1,0 +1,10 @@
+"""Compatibility: the docs/rules.md generator is now `mlstrategy.rules_doc` (this path keeps working, also as
+`python -m mlstrategy.catalogue`). The catalogue metadata (diagnoses, actions) is `mlstrategy.knowledge.catalog`."""
+from __future__ import annotations
+
+from .rules_doc import conclusion_text, markdown
+
+__all__ = ["markdown", "conclusion_text"]
+
+if __name__ == "__main__":  # pragma: no cover
+    print(markdown(), end="")
