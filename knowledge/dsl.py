@@ -323,7 +323,7 @@ class Ask:
 Conclusion = Union[Value, Values, Diagnose, Recommend, Ask]
 
 TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
-"""A `{field}` in a rationale template (filled in by `mlstrategy.inference.plan.render`)."""
+"""A `{field}` in a rationale template (filled in by `mlstrategy.inference.plan.fill_template`)."""
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 

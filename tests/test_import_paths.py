@@ -22,3 +22,10 @@ def test_the_rules_document_generator_answers_at_its_old_path_and_as_a_command()
     assert catalogue.markdown is rules_doc.markdown and catalogue.conclusion_text is rules_doc.conclusion_text
     shown = subprocess.run([sys.executable, "-m", "mlstrategy.catalogue"], capture_output=True, text=True, check=True)
     assert shown.stdout == rules_doc.markdown()
+
+
+def test_the_template_filler_answers_at_its_old_name() -> None:
+    from mlstrategy.inference import plan
+
+    assert plan.render is plan.fill_template
+    assert plan.render("{dev_error}", {"dev_error": 0.1}) == "10%"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from mlstrategy.inference.engine import Concluded, Firing, Trace
-from mlstrategy.inference.plan import order_actions, rank_diagnoses, rank_questions, rationale, render
+from mlstrategy.inference.plan import order_actions, rank_diagnoses, rank_questions, rationale, fill_template
 from mlstrategy.knowledge.dsl import Rule, Value, known
 
 
@@ -24,7 +24,7 @@ def trace(*firings: Firing, facts: dict | None = None, inputs: dict | None = Non
 
 def test_render_fills_a_template_as_people_read_it() -> None:
     facts = {"train_error": 0.08, "dev_size": 10000, "setting:min_gap": 0.001}
-    assert render("{train_error} on {dev_size} (min {setting:min_gap}); {human_error}", facts) == \
+    assert fill_template("{train_error} on {dev_size} (min {setting:min_gap}); {human_error}", facts) == \
         "8% on 10,000 (min 0.1%); unknown"
 
 
