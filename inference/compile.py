@@ -26,7 +26,10 @@ from mlstrategy.knowledge.dsl import (
     AllOf, Absent, AnyOf, Compare, Const, Fact, Known, Plus, Rule, Setting, Times,
 )
 
-__all__ = ["CompiledKnowledge", "KnowledgeError", "compile_knowledge", "condition_json", "dependency_graph", "producers_of"]
+__all__ = [
+    "CompiledKnowledge", "KnowledgeError", "compile_knowledge", "check_exclusions", "condition_json", "dependency_graph",
+    "producers_of",
+]
 
 _OPS = {">": "$gt", ">=": "$gte", "<": "$lt", "<=": "$lte", "!=": "$neq"}
 
@@ -170,6 +173,27 @@ def _check(rules: tuple[Rule, ...]) -> None:
             raise KnowledgeError(f"rule {rule.id} concludes the same field twice")
 
 
+def _top_level(condition: Any) -> tuple[Any, ...]:
+    return condition.parts if isinstance(condition, AllOf) else (condition,)
+
+
+def check_exclusions(rules: Iterable[Rule], exclusions: Iterable[Any] | None = None) -> None:
+    """Reject a knowledge base in which an excluded action could share a plan with its winner: every rule that
+    concludes the loser must require (at its top level) that the winner was not recommended."""
+    from mlstrategy.knowledge.dsl import action_field
+    from mlstrategy.knowledge.exclusions import EXCLUSIONS
+
+    for exclusion in EXCLUSIONS if exclusions is None else exclusions:
+        guard = action_field(exclusion.winner)
+        for rule in rules:
+            if action_field(exclusion.loser) not in rule.concludes():
+                continue
+            if not any(isinstance(part, Absent) and part.ref.field == guard for part in _top_level(rule.when)):
+                raise KnowledgeError(
+                    f"rule {rule.id} recommends {exclusion.loser!r}, which {exclusion.winner!r} excludes "
+                    f"({exclusion.why}), without testing not_recommended({exclusion.winner!r})")
+
+
 def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
     """Check and stratify the rules, and build one durable_rules definition per rule.
 
@@ -178,6 +202,7 @@ def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
     """
     rules = tuple(sorted(rules, key=lambda rule: rule.id))  # definition order never matters
     _check(rules)
+    check_exclusions(rules)
     needs = dependencies(rules)
     # the standard library's topological sort: the command line never has to import networkx to compile
     try:

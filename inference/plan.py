@@ -19,7 +19,7 @@ from .formatting import format_value
 
 __all__ = ["RankedDiagnosis", "PlannedAction", "Question", "rank_diagnoses", "order_actions", "rank_questions", "fill_template", "render", "rationale"]
 
-_KIND_ORDER = {"target": 0, "problem": 1, "caveat": 2}
+_KIND_ORDER = {"target": 0, "problem": 1, "undetermined": 1, "caveat": 2, "status": 3}
 _CATALOG_ORDER = {name: index for index, name in enumerate(DIAGNOSES)}
 
 
@@ -73,8 +73,11 @@ def _diagnosis_key(name: str, severity: Any, facts: Mapping[str, Any]) -> tuple:
     low = facts.get(ci_low_field(name))
     noise = 1 if isinstance(low, (int, float)) and low <= 0 else 0
     order = _CATALOG_ORDER.get(name, len(_CATALOG_ORDER))
+    if info is not None and info.kind == "undetermined":  # after an unfinished model, before the gap problems
+        return (kind, 1, 0, 0.0, stage, order, name)
     if kind == 1:  # problems: an unfinished model first, significant before noise, the largest, the chain's order
-        return (kind, 0 if info and info.before_gaps else 1, noise, size, stage, order, name)
+        leads = 0 if facts.get("gap_leader") == name else 1
+        return (kind, 0 if info and info.before_gaps else 2, leads, noise, size, stage, order, name)
     return (kind, _CATALOG_ORDER.get(name, len(_CATALOG_ORDER)), name)
 
 
@@ -100,12 +103,13 @@ def order_actions(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[Planne
         for position, item in enumerate(actions):
             entry = merged.setdefault(item.name, {"params": {}, "addresses": [], "firings": []})
             entry["params"].update(item.params)
-            addresses = item.addresses
+            # an action addresses only diagnoses that were concluded (a rule may name several it could serve)
+            addresses = tuple(name for name in item.addresses if name in rank)
             entry["addresses"].extend(a for a in addresses if a not in entry["addresses"])
             if firing not in entry["firings"]:
                 entry["firings"].append(firing)
             best = min((rank.get(a, unaddressed) for a in addresses), default=unaddressed)
-            key = (best, position, firing.stratum, firing.rule)
+            key = (best, firing.stratum, position, firing.rule)
             keys[item.name] = min(keys.get(item.name, key), key)
     order = sorted(merged, key=lambda name: (keys[name], name))
     return [

@@ -7,8 +7,8 @@ True
 from __future__ import annotations
 
 from . import (
-    baseline, bias_variance, curves, dev_test, end_to_end, error_analysis, gaps, human, metrics, mismatch, multitask,
-    orthogonalization, significance, transfer, weighting,
+    baseline, bias_variance, consistency, curves, dev_test, end_to_end, error_analysis, gaps, human, metrics, mismatch,
+    multitask, orthogonalization, significance, target, transfer, uncertainty, weighting,
 )
 from .dsl import Rule
 
@@ -16,7 +16,7 @@ __all__ = ["RULES", "MODULES", "Rule"]
 
 MODULES = (
     orthogonalization, metrics, weighting, dev_test, human, gaps, bias_variance, curves, significance, error_analysis,
-    baseline, mismatch, transfer, multitask, end_to_end,
+    baseline, mismatch, transfer, multitask, end_to_end, uncertainty, target, consistency,
 )
 """The topic modules, each holding a `RULES` tuple."""
 

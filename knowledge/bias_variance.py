@@ -2,17 +2,23 @@
 from __future__ import annotations
 
 from .fields import ci_low_field
-from .dsl import AllOf, AnyOf, Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, ge, gt, not_diagnosed, setting, times
+from .dsl import (
+    AllOf, AnyOf, Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, ge, gt, not_diagnosed, not_recommended,
+    setting, times,
+)
 
 __all__ = ["RULES", "gap_problem", "significant", "worth", "BIAS_ACTIONS", "VARIANCE_ACTIONS"]
 
 BIAS_ACTIONS = ("bigger_model", "train_longer", "better_optimizer", "architecture_search", "reduce_regularization")
+_BIAS_KNOBS = BIAS_ACTIONS[:-1]  # reduce_regularization has a rule of its own: it yields to regularization
 VARIANCE_ACTIONS = ("more_data", "regularization", "data_augmentation", "architecture_search")
 
 
 def worth(gap: str) -> AllOf:
-    """The gap is worth acting on: at least `min_gap`, and not small next to the largest gap."""
-    return all_of(ge(gap, setting("min_gap")), ge(gap, times("largest_gap", setting("secondary_gap_ratio"))))
+    """The gap is worth acting on: at least `min_gap`, not small next to the largest gap, and the model does not
+    already meet its target (then no model knobs are advised)."""
+    return all_of(ge(gap, setting("min_gap")), ge(gap, times("largest_gap", setting("secondary_gap_ratio"))),
+                  not_diagnosed("meets_target"))
 
 
 def gap_problem(name: str, section: str, meaning: str) -> Rule:
@@ -46,11 +52,21 @@ RULES: tuple[Rule, ...] = (
         title="Knobs for avoidable bias",
         # the gap itself must be worth acting on: a diagnosis from the learning curves has its own knobs
         when=all_of(diagnosed("avoidable_bias"), worth("avoidable_bias"), significant("avoidable_bias")),
-        then=tuple(Recommend(action, addresses=("avoidable_bias",)) for action in BIAS_ACTIONS),
+        then=tuple(Recommend(action, addresses=("avoidable_bias",)) for action in _BIAS_KNOBS),
         because=(
             "To cut avoidable bias {avoidable_bias}: train a bigger model, train longer or with a better optimizer "
             "(Momentum, RMSprop, Adam), search architectures and hyperparameters, and reduce regularization."
         ),
+    ),
+    Rule(
+        id="bias.reduce_regularization",
+        section="Improving your model performance",
+        title="Less regularization for avoidable bias",
+        when=all_of(diagnosed("avoidable_bias"), worth("avoidable_bias"), significant("avoidable_bias"),
+                    not_recommended("regularization")),
+        then=(Recommend("reduce_regularization", addresses=("avoidable_bias",)),),
+        because=("Regularization holds back the fit on the training set: with avoidable bias {avoidable_bias} and no "
+                 "variance to cut, reduce it (less L2, less dropout)."),
     ),
     Rule(
         id="variance.actions",

@@ -9,7 +9,10 @@ from typing import Literal
 
 __all__ = ["DiagnosisInfo", "ActionInfo", "DIAGNOSES", "ACTIONS", "FRACTION_VALUES", "VALUE_TITLES", "STAGES"]
 
-Kind = Literal["target", "problem", "caveat"]
+Kind = Literal["target", "problem", "undetermined", "caveat", "status"]
+"""target and problem: something to fix; undetermined: the facts cannot yet tell which problem it is (never the
+primary problem: the advice names the candidates and the measurement that settles it); caveat: qualifies the advice;
+status: how the project stands (e.g. it meets its target)."""
 
 STAGES: tuple[str, ...] = ("target", "train", "dev", "test", "real world")
 """The orthogonalization chain: place the target, then fit train, dev, test, and the real world."""
@@ -24,6 +27,8 @@ class DiagnosisInfo:
     description: str
     before_gaps: bool = False
     """Ranks before every gap problem: the gaps were measured on a model that is not finished."""
+    between: tuple[str, ...] = ()
+    """For an undetermined diagnosis: the problems it cannot yet tell apart (the situation may name more)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,36 @@ DIAGNOSES = _diagnoses(
                   "Train and dev data differ and there is no train-dev error: variance and data mismatch cannot be told apart."),
     DiagnosisInfo("gap_not_significant", "caveat", "dev", "Gap not significant",
                   "A gap is within the statistical noise of the set sizes."),
+    DiagnosisInfo("bias_or_variance", "undetermined", "train", "Bias or variance: can't tell yet",
+                  "The avoidable bias is known only as a range that overlaps the variance: which to work on cannot be "
+                  "told until the measurement named here is made.", between=("avoidable_bias", "variance")),
+    DiagnosisInfo("variance_or_data_mismatch", "undetermined", "dev", "Variance or data mismatch: can't tell yet",
+                  "Training and dev data differ and there is no train-dev error: the gap from training to dev error "
+                  "is variance, data mismatch or both.", between=("variance", "data_mismatch")),
+    DiagnosisInfo("gaps_undetermined", "undetermined", "dev", "Largest gap: can't tell yet",
+                  "The plausible ranges of the gaps overlap (or the largest could be noise): which gap is largest cannot "
+                  "be told until the measurement named here is made."),
+    DiagnosisInfo("meets_target", "status", "dev", "Meets the target",
+                  "The dev (and test) error is at or below the error the product needs: no model work is called for."),
+    DiagnosisInfo("doing_well", "caveat", "dev", "Doing well",
+                  "Every gap is small: whether more work pays depends on the error the product needs (target_error)."),
+    DiagnosisInfo("target_within_noise", "caveat", "dev", "Target met only within the noise",
+                  "The dev error is at or below the target, but its interval reaches above it at this dev set size."),
+    DiagnosisInfo("dev_below_train", "caveat", "dev", "Dev error below training error",
+                  "The error on unseen data is clearly below the training error: a sign of a measurement problem."),
+    DiagnosisInfo("train_dev_below_train", "caveat", "dev", "Train-dev error below training error",
+                  "The error on a held-out slice of the training data is clearly below the training error itself."),
+    DiagnosisInfo("dev_below_train_dev", "caveat", "dev", "Dev error below train-dev error",
+                  "The dev distribution is clearly easier than the training distribution."),
+    DiagnosisInfo("test_below_dev", "caveat", "test", "Test error well below dev error",
+                  "The test error is clearly below the dev error that was tuned on: a sign of a measurement problem."),
+    DiagnosisInfo("train_below_bayes", "caveat", "train", "Training error below Bayes error",
+                  "Training error below a known Bayes error: the model memorizes its training examples, or the Bayes "
+                  "error is wrong."),
+    DiagnosisInfo("bayes_above_human", "caveat", "train", "Bayes error above the best human level",
+                  "A Bayes (optimal) error above what people achieve is impossible: one of the two is wrong."),
+    DiagnosisInfo("empty_set", "caveat", "dev", "An error measured on no examples",
+                  "An error level is given for a set of size 0: that error cannot have been measured."),
     DiagnosisInfo("random_label_noise", "caveat", "train", "Random training-label errors",
                   "Random label errors in the training set: deep learning is robust to them; fixing them is optional."),
 )
@@ -102,6 +137,9 @@ ACTIONS = _actions(
     ActionInfo("collect_target_like_data", "Collect data like the target", "More training data similar to the dev/test distribution."),
     ActionInfo("add_target_data_to_train", "Add target data to training", "Move part of the target-distribution data into the training set."),
     ActionInfo("artificial_data_synthesis", "Synthesize target-like data", "Convert training data toward the dev/test distribution (e.g. add car noise to clean audio)."),
+    ActionInfo("measure_human_level", "Measure human-level error",
+               "Have people (ideally a team of experts) label a sample of dev examples and measure their error: the proxy "
+               "for Bayes error that turns training error into avoidable bias."),
     ActionInfo("create_train_dev_set", "Create a train-dev set", "Hold out a random slice of the training set and measure its error."),
     ActionInfo("bigger_dev_set", "Get a bigger dev set", "More dev examples, so the dev error stops being overfit and measures finer differences."),
     ActionInfo("change_metric", "Change the metric", "Define a metric that captures what users care about."),
@@ -131,6 +169,8 @@ FRACTION_VALUES: frozenset[str] = frozenset({
     "mislabeled_share", "min_gap", "human_errors", "mislabeled_error", "ci_low", "ci_high",
     "split", "min_category_share", "top_category_share", "candidate_margin_ci_low",
     "ceiling", "weighted_error", "train_curve_improvement", "train_curve_remaining",
+    "target_error", "best_human_error", "range_low", "range_high", "small_gap",
+    "dev_below_train", "train_dev_below_train", "dev_below_train_dev", "test_below_dev", "train_below_bayes",
 })
 """Derived values shown as percentages in explanations (inputs and settings: those typed `Fraction`)."""
 
@@ -147,6 +187,11 @@ VALUE_TITLES: dict[str, str] = {
     "data_mismatch": "data mismatch",
     "dev_set_overfitting": "dev-set overfitting",
     "largest_gap": "largest gap",
+    "target_error": "target error",
+    "best_human_error": "best human-level error",
+    "gap_leader": "largest gap",
+    "undetermined_between": "problems not yet told apart",
+    "settled_by": "facts that would settle it",
     "mislabeled_share": "mislabeled share of dev errors",
     "mislabeled_error": "dev error due to mislabeled examples",
     "top_category_share": "largest category share",

@@ -5,7 +5,8 @@ from typing import Any, Mapping
 
 from .fields import member
 from .dsl import (
-    Diagnose, Recommend, Rule, Value, Values, absent, all_of, any_of, ge, known, ne, setting,
+    Ask, Diagnose, Recommend, Rule, Value, Values, absent, all_of, any_of, ge, known, ne, not_recommended, same_or_unknown,
+    setting,
 )
 
 __all__ = ["RULES", "suggested_split", "mismatched_split"]
@@ -111,10 +112,21 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        id="dev_test.ask_dev_distribution",
+        section="Train/dev/test distributions",
+        title="Ask where the dev data comes from",
+        when=all_of(known("production_distribution"), absent("dev_distribution")),
+        then=(Ask("dev_distribution", "The system will face {production_distribution} data: where dev (and test) "
+                                      "data come from decides whether the target is in the right place.", rank=8),),
+        because="The production distribution {production_distribution} is known but not the dev distribution.",
+    ),
+    Rule(
         id="dev_test.suggested_split",
         section="Size of the dev and test sets",
         title="Split sizes for the amount of data",
-        when=all_of(absent("target_examples"),
+        # split sizing only ever within one distribution: training data from another distribution (the course's
+        # 200,000 web images and 10,000 phone photos) is sized by what you have, not by a 60/20/20 rule
+        when=all_of(absent("target_examples"), same_or_unknown("train_distribution", "dev_distribution"),
                     any_of(known("total_examples"), all_of(known("train_size"), known("dev_size"), known("test_size")))),
         then=(Values("split", suggested_split, ("total_examples", "train_size", "dev_size", "test_size")),),
         because=(
@@ -145,14 +157,15 @@ RULES: tuple[Rule, ...] = (
         section="Size of the dev and test sets",
         title="How far the split is from the suggestion",
         when=all_of(known("dev_size"), known("test_size"), known("split:dev")),
-        then=(Value("split_imbalance", split_imbalance, ("dev_size", "test_size", "split:dev", "split:test", "total_examples", "train_size")),),
+        then=(Value("split_imbalance", split_imbalance,
+                    ("dev_size", "test_size", "train_size", "split:dev", "split:test", "total_examples")),),
         because="The given dev and test sets are up to {split_imbalance} times off the suggested sizes.",
     ),
     Rule(
         id="dev_test.outdated_split",
         section="Size of the dev and test sets",
         title="Rebalance an outdated split",
-        when=ge("split_imbalance", setting("split_tolerance")),
+        when=all_of(ge("split_imbalance", setting("split_tolerance")), not_recommended("bigger_dev_set")),
         then=(
             Diagnose("outdated_split"),
             Recommend("rebalance_split", addresses=("outdated_split",), params=_rebalance_params,

@@ -30,7 +30,8 @@ __all__ = [
     "Value", "Values", "Diagnose", "Recommend", "Ask", "Rule", "Condition", "Operand", "Conclusion",
     "fact", "setting", "known", "absent", "diagnosed", "not_diagnosed", "all_of", "any_of",
     "gt", "ge", "lt", "le", "eq", "ne", "times", "plus",
-    "diagnosis_field", "action_field", "missing_field", "setting_field", "template_fields",
+    "diagnosis_field", "action_field", "missing_field", "setting_field", "template_fields", "same_or_unknown",
+    "not_recommended",
 ]
 
 
@@ -382,3 +383,14 @@ class Rule:
         """The snapshot fields this rule concludes."""
         return tuple(c.field for c in self.then)
 
+
+
+# ---------------------------------------------------------------- common condition shapes
+def same_or_unknown(left: str, right: str) -> AnyOf:
+    """Two label fields are equal, or one of them is not given (e.g. dev and test not known to differ)."""
+    return any_of(absent(left), absent(right), eq(left, right))
+
+
+def not_recommended(action: str) -> Absent:
+    """The action `action` was not recommended in an earlier stratum (how an excluded action yields to its winner)."""
+    return Absent(Fact(action_field(action)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .dsl import Ask, Recommend, Rule, Value, absent, all_of, any_of, eq, ge, known, lt, ne, setting
+from .dsl import Ask, Recommend, Rule, Value, absent, all_of, any_of, eq, ge, known, lt, ne, not_recommended, setting
 
 __all__ = ["RULES"]
 
@@ -79,6 +79,7 @@ RULES: tuple[Rule, ...] = (
             ge("end_to_end_examples", setting("min_end_to_end_examples")),
             any_of(absent("stage_data_ratio"), lt("stage_data_ratio", setting("pipeline_data_ratio"))),
             any_of(absent("stages_simpler"), ne("stages_simpler", True)),
+            not_recommended("pipeline"),
         ),
         then=(Recommend("end_to_end"),),
         because=(

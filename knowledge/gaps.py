@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from .dsl import Rule, Value, absent, all_of, any_of, known
+from .dsl import Rule, Value, absent, all_of, any_of, known, same_or_unknown
 
-__all__ = ["RULES", "GAPS", "gap", "LADDER", "GAP_ENDS"]
+__all__ = ["RULES", "GAPS", "gap", "bias_bound", "LADDER", "GAP_ENDS"]
 
 GAPS: tuple[str, ...] = ("avoidable_bias", "variance", "data_mismatch", "dev_set_overfitting")
 """The four gaps of the course, in the order of the chain (train, dev, test)."""
@@ -21,11 +21,37 @@ def gap(higher: str, lower: str) -> Callable[[Mapping[str, Any]], float]:
     return compute
 
 
+def bias_bound(facts: Mapping[str, Any]) -> str | None:
+    """Why avoidable bias is known only as the bound [0, training error], or None when it is estimated.
+
+    'no_human_level': no Bayes proxy at all. 'past_human_level': the training error is at or below the best human
+    level and no Bayes error is known; a human level is only an upper bound on Bayes error, so once the model
+    beats people it no longer tells how far Bayes error lies below (the course: surpassing human-level performance).
+    """
+    if facts.get("train_error") is None:
+        return None
+    if facts.get("bayes_proxy") is None:
+        return "no_human_level"
+    if facts.get("bayes_error") is None and facts["train_error"] <= facts["bayes_proxy"]:
+        return "past_human_level"
+    return None
+
+
 def _largest(facts: Mapping[str, Any]) -> float:
     gaps = [facts[name] for name in GAPS if facts.get(name) is not None]
-    if facts.get("bayes_proxy") is None and facts.get("train_error") is not None:
-        gaps.append(facts["train_error"])  # without a human level, avoidable bias could be the whole training error
+    if bias_bound(facts) is not None:
+        gaps.append(facts["train_error"])  # avoidable bias could be the whole training error, which counts here
     return max(gaps)
+
+
+def _largest_detail(facts: Mapping[str, Any]) -> str:
+    cause = bias_bound(facts)
+    if cause == "no_human_level":
+        return "Without a human-level error, avoidable bias could be as large as the training error, which counts here."
+    if cause == "past_human_level":
+        return ("Past human level, avoidable bias could be as large as the training error (Bayes error may lie "
+                "anywhere below the human level), which counts here.")
+    return ""
 
 
 def _gap_rule(rule_id: str, section: str, name: str, higher: str, lower: str, when: Any, because: str) -> Rule:
@@ -67,17 +93,19 @@ RULES: tuple[Rule, ...] = (
     _gap_rule(
         "gaps.dev_set_overfitting", "Bias and Variance with mismatched data distributions", "dev_set_overfitting",
         "test_error", "dev_error",
-        all_of(known("test_error"), known("dev_error")),
-        "Test error {test_error} - dev error {dev_error} = dev-set overfitting {dev_set_overfitting}.",
+        # with dev and test from different distributions, test - dev is a change of target, not overfitting the dev set
+        all_of(known("test_error"), known("dev_error"), same_or_unknown("dev_distribution", "test_distribution")),
+        "Test error {test_error} - dev error {dev_error} = dev-set overfitting {dev_set_overfitting} (dev and test "
+        "are not known to come from different distributions).",
     ),
     Rule(
         id="gaps.largest",
         section="Understanding human-level performance",
         title="The largest gap",
         when=any_of(*(known(name) for name in GAPS)),
-        then=(Value("largest_gap", _largest, (*GAPS, "bayes_proxy", "train_error")),),
-        because=("The largest gap is {largest_gap}: the biggest gap is where effort pays most. Without a human-level "
-                 "error, avoidable bias could be as large as the training error, which counts here."),
+        then=(Value("largest_gap", _largest, (*GAPS, "bayes_proxy", "bayes_error", "train_error")),),
+        because="The largest gap is {largest_gap}: the biggest gap is where effort pays most.",
+        detail=_largest_detail,
     ),
 )
 

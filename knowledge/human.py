@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .dsl import Ask, Diagnose, Recommend, Rule, Value, absent, all_of, any_of, eq, ge, gt, known, le, setting
+from .dsl import Ask, Diagnose, Recommend, Rule, Value, absent, all_of, any_of, eq, ge, gt, known, le, not_diagnosed, setting
 
 __all__ = ["RULES", "best_human_level"]
 
@@ -37,6 +37,14 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        id="human.best_human_level",
+        section="Understanding human-level performance",
+        title="The best human level",
+        when=any_of(known("human_error"), known("human_errors")),
+        then=(Value("best_human_error", best_human_level, ("human_error", "human_errors")),),
+        because="The best human-level error given is {best_human_error}.",
+    ),
+    Rule(
         id="human.ask_human_error",
         section="Why human-level performance?",
         title="Ask for a human-level error",
@@ -62,12 +70,15 @@ RULES: tuple[Rule, ...] = (
         id="human.below_human_level",
         section="Why human-level performance?",
         title="What being below human level allows",
-        when=all_of(gt("dev_error", "bayes_proxy"), gt("train_error", "bayes_proxy"), ge("largest_gap", setting("min_gap"))),
+        # people must beat the model: compared with the best human level, not with a Bayes error people cannot reach
+        when=all_of(gt("dev_error", "best_human_error"), gt("train_error", "best_human_error"),
+                    ge("largest_gap", setting("min_gap")), not_diagnosed("meets_target")),
         then=(Recommend("get_human_labels"), Recommend("error_analysis")),
         because=(
-            "Training error {train_error} and dev error {dev_error} are still above the human-level proxy "
-            "{bayes_proxy}, with a gap worth acting on (the largest is {largest_gap}): while people do better than "
-            "the model, they can label more data, and manual error analysis can ask why a person got an example right."
+            "Training error {train_error} and dev error {dev_error} are still above the best human level "
+            "{best_human_error}, with a gap worth acting on (the largest is {largest_gap}): while people do better "
+            "than the model, they can label more data, and manual error analysis can ask why a person got an "
+            "example right."
         ),
     ),
     Rule(

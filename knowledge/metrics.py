@@ -5,7 +5,7 @@ import re
 from typing import Any, Mapping
 
 from .fields import member
-from .dsl import Diagnose, Recommend, Rule, Value, Values, absent, all_of, eq, ge, known
+from .dsl import Ask, Diagnose, Recommend, Rule, Value, Values, absent, all_of, eq, ge, known
 
 __all__ = ["RULES", "f1_score", "metric_direction", "optimizing_metric", "select_candidate", "candidate_metrics",
            "feasible_candidates"]
@@ -244,6 +244,32 @@ RULES: tuple[Rule, ...] = (
         ),
         because="Optimize {optimizing_metric} subject to the satisficing bounds: {selected_candidate} is chosen.",
         detail=selection_detail,
+    ),
+    Rule(
+        id="metrics.candidates_without_single_metric",
+        section="Satisfying and Optimizing metric",
+        title="Candidates with several metrics and none to optimize",
+        when=all_of(known("candidates"), absent("optimizing_metric")),
+        then=(
+            Diagnose("no_single_metric"),
+            Recommend("optimizing_satisficing", addresses=("no_single_metric",)),
+            Ask("satisficing", "Bounds on all metrics but one (e.g. running time at most 100 ms) leave one metric to "
+                               "optimize, which decides which candidate to choose.", rank=6),
+            Ask("optimizing_metric", "The one metric to optimize (the others get satisficing bounds) decides which "
+                                     "candidate to choose.", rank=7),
+        ),
+        because=("The candidates are compared on several metrics with no optimizing one and no bounds that leave "
+                 "exactly one free: no single number ranks them. Pick one metric to optimize and set satisficing "
+                 "bounds on the others (the course: maximize accuracy subject to running time <= 100 ms)."),
+    ),
+    Rule(
+        id="metrics.ask_dev_size",
+        section="Size of the dev and test sets",
+        title="Ask for the dev set size to compare candidates",
+        when=all_of(ge("feasible_candidates", 2), known("optimizing_metric"), absent("dev_size")),
+        then=(Ask("dev_size", "With the dev set size, the advice checks whether the dev set can tell the two best "
+                              "candidates apart or their difference is noise.", rank=25),),
+        because="{feasible_candidates} candidates compete on {optimizing_metric}, on a dev set of unknown size.",
     ),
     Rule(
         id="metrics.no_feasible_candidate",

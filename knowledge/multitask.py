@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .dsl import Recommend, Rule, Value, all_of, any_of, eq, ge, lt, setting
+from .dsl import Ask, Recommend, Rule, Value, absent, all_of, any_of, eq, ge, lt, not_recommended, setting
 
 __all__ = ["RULES", "task_balance"]
 
@@ -33,6 +33,25 @@ RULES: tuple[Rule, ...] = (
         because="The smallest task has {task_data_balance} of the largest task's data.",
     ),
     Rule(
+        id="multitask.ask_shared_features",
+        section="Multi-task learning",
+        title="Ask whether the tasks share low-level features",
+        when=all_of(ge("tasks", 2), absent("low_level_features_shared")),
+        then=(Ask("low_level_features_shared", "Multi-task learning pays when the tasks share low-level features "
+                                               "(e.g. cars, signs and lights in one street image); it decides between "
+                                               "one network and separate models.", rank=15),),
+        because="{tasks} tasks are given, but not whether they share low-level features.",
+    ),
+    Rule(
+        id="multitask.ask_big_network",
+        section="Multi-task learning",
+        title="Ask whether a big enough network can be trained",
+        when=all_of(ge("tasks", 2), absent("can_train_big_network")),
+        then=(Ask("can_train_big_network", "Multi-task learning hurts only when the network is too small for all "
+                                           "the tasks: whether a big enough one can be trained decides it.", rank=16),),
+        because="{tasks} tasks are given, but not whether a network big enough for all of them can be trained.",
+    ),
+    Rule(
         id="multitask.recommended",
         section="Multi-task learning",
         title="Learn the tasks together",
@@ -54,7 +73,8 @@ RULES: tuple[Rule, ...] = (
         section="Multi-task learning",
         title="Separate models first",
         when=all_of(ge("tasks", 2), any_of(eq("can_train_big_network", False), eq("low_level_features_shared", False),
-                                          lt("task_data_balance", setting("multitask_balance")))),
+                                          lt("task_data_balance", setting("multitask_balance"))),
+                    not_recommended("multi_task_learning")),
         then=(Recommend("separate_models"),),
         because=(
             "Multi-task learning needs tasks that share low-level features, similar data per task and a network "

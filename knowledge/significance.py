@@ -10,7 +10,7 @@ import math
 from statistics import NormalDist
 from typing import Any, Callable, Mapping
 
-from .dsl import Ask, Diagnose, Recommend, Rule, Value, absent, all_of, diagnosed, known, le
+from .dsl import Ask, Diagnose, Recommend, Rule, Value, absent, all_of, any_of, diagnosed, known, le
 from .fields import ci_high_field, ci_low_field
 from .metrics import candidate_metrics, feasible_candidates, metric_direction, optimizing_metric
 
@@ -36,10 +36,19 @@ def wilson(p: float, n: int, confidence: float) -> tuple[float, float]:
     return (max(0.0, center - half), min(1.0, center + half))
 
 
-def newcombe(p1: float, n1: int, p2: float, n2: int, confidence: float) -> tuple[float, float]:
-    """Newcombe's hybrid score interval for p1 - p2 from two independent samples."""
-    l1, u1 = wilson(p1, n1, confidence)
-    l2, u2 = wilson(p2, n2, confidence)
+def _bounds(p: float, n: int | None, confidence: float) -> tuple[float, float]:
+    """A rate's Wilson interval; a rate measured on a set of unknown size is taken as exact."""
+    return (p, p) if n is None else wilson(p, n, confidence)
+
+
+def newcombe(p1: float, n1: int | None, p2: float, n2: int | None, confidence: float) -> tuple[float, float]:
+    """Newcombe's hybrid score interval for p1 - p2 from two independent samples.
+
+    A side whose set size is unknown (None) is taken as exact: the interval is then that of the other side alone,
+    so a gap is still tested whenever the size of the noisier set is known.
+    """
+    l1, u1 = _bounds(p1, n1, confidence)
+    l2, u2 = _bounds(p2, n2, confidence)
     d = p1 - p2
     return (d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
 
@@ -53,10 +62,25 @@ def _wilson_bound(error: str, size: str, index: int) -> Callable[[Mapping[str, A
 
 def _newcombe_bound(high: tuple[str, str], low: tuple[str, str], index: int) -> Callable[[Mapping[str, Any]], float]:
     def compute(facts: Mapping[str, Any]) -> float:
-        interval = newcombe(facts[high[0]], facts[high[1]], facts[low[0]], facts[low[1]], facts["setting:confidence"])
+        interval = newcombe(facts[high[0]], facts.get(high[1]), facts[low[0]], facts.get(low[1]),
+                            facts["setting:confidence"])
         return round(interval[index], 12)
 
     return compute
+
+
+def _exact_sides(high: tuple[str, str], low: tuple[str, str]) -> Callable[[Mapping[str, Any]], str]:
+    """Says which end of a gap was taken as exact because its set size is not given."""
+
+    def detail(facts: Mapping[str, Any]) -> str:
+        exact = [error for error, size in (high, low) if facts.get(size) is None]
+        if not exact:
+            return ""
+        names = " and ".join(f"{error.replace('_', ' ')} ({facts[error] * 100:.4g}%)" for error in exact)
+        return (f"The size of the set behind the {names} is not given: that error is taken as exact, so the "
+                "interval shows the noise of the other set only (give its size for the full interval).")
+
+    return detail
 
 
 def _interval_rule(error: str, size: str) -> Rule:
@@ -77,12 +101,14 @@ def _gap_interval_rule(gap: str, high: tuple[str, str], low: tuple[str, str], ex
         id=f"significance.interval_{gap}" + ("_dev" if extra else ""),
         section="Size of the dev and test sets",
         title=f"Newcombe interval of the {gap.replace('_', ' ')}",
-        when=all_of(known(gap), known(high[0]), known(high[1]), known(low[0]), known(low[1]), *extra),
+        # tested whenever the size of either set is known; a set of unknown size counts as exact (the detail says so)
+        when=all_of(known(gap), known(high[0]), known(low[0]), any_of(known(high[1]), known(low[1])), *extra),
         then=(Value(ci_low_field(gap), _newcombe_bound(high, low, 0), (gap, *high, *low)),
               Value(ci_high_field(gap), _newcombe_bound(high, low, 1), (gap, *high, *low))),
         because=(f"{gap.replace('_', ' ').capitalize()} {{{gap}}} lies in {{ci_low:{gap}}} to {{ci_high:{gap}}} "
                  "(Newcombe's interval for a difference of two proportions, confidence {setting:confidence}; "
                  "conservative when the two sets are not independent samples)."),
+        detail=_exact_sides(high, low),
     )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .dsl import Recommend, Rule, all_of, eq, gt, setting, times
+from .dsl import Ask, Recommend, Rule, absent, all_of, eq, gt, known, setting, times
 
 __all__ = ["RULES", "fine_tune"]
 
@@ -15,6 +15,25 @@ def fine_tune(facts: Mapping[str, Any]) -> dict[str, Any]:
 
 
 RULES: tuple[Rule, ...] = (
+    Rule(
+        id="transfer.ask_input_type",
+        section="Transfer learning",
+        title="Ask whether A and B take the same input",
+        when=all_of(known("task_a_examples"), known("task_b_examples"), absent("same_input_type")),
+        then=(Ask("same_input_type", "Transfer from A to B needs the same kind of input (images to images, audio "
+                                     "to audio): it decides whether to pre-train on A.", rank=14),),
+        because="Task data is given (A {task_a_examples}, B {task_b_examples}) but not whether A and B take the same input.",
+    ),
+    Rule(
+        id="transfer.ask_low_level_features",
+        section="Transfer learning",
+        title="Ask whether A's low-level features help B",
+        when=all_of(known("task_a_examples"), known("task_b_examples"), absent("low_level_features_shared")),
+        then=(Ask("low_level_features_shared", "Transfer pays when low-level features learned on A (edges, "
+                                               "phonemes) would help B: it decides whether to pre-train on A.",
+                  rank=15),),
+        because="Task data is given (A {task_a_examples}, B {task_b_examples}) but not whether A's low-level features help B.",
+    ),
     Rule(
         id="transfer.recommended",
         section="Transfer learning",

@@ -146,9 +146,17 @@ class Advice:
     # ------------------------------------------------------------ contents
     @property
     def primary_problem(self) -> str | None:
-        """The first diagnosis that is not a caveat: target problems before gap problems, larger gaps first."""
-        caveats = {name for name, info in DIAGNOSES.items() if info.kind == "caveat"}
-        return next((item.name for item in self._ranked if item.name not in caveats), None)
+        """The first diagnosis that is not a caveat: target problems before gap problems, larger gaps first.
+
+        None when nothing needs fixing, and when the facts cannot tell which problem it is (an undetermined
+        diagnosis ranks first: `advice.undetermined` names the candidates and what settles them)."""
+        for item in self._ranked:
+            kind = DIAGNOSES[item.name].kind if item.name in DIAGNOSES else "problem"
+            if kind in ("target", "problem"):
+                return item.name
+            if kind == "undetermined":
+                return None
+        return None
 
     @property
     def inputs(self) -> dict[str, Any]:

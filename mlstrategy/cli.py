@@ -117,6 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("bench", help="run the benchmark table (benchmarks/run.py of a source checkout; "
                                       "options such as --quick are passed on)")
 
+    practice = commands.add_parser("practice", help="the course's flight simulator: answer questions on generated "
+                                                    "cases, graded with the advice's explanations")
+    practice.add_argument("--section", help="practise one course section (its heading or part of it, e.g. "
+                                            "'error analysis'); default: across the course")
+    practice.add_argument("--seed", type=int, default=None, help="replay the same cases (default: a new session, "
+                                                                 "whose seed is printed)")
+    practice.add_argument("--count", type=int, default=10, help="how many cases (default 10)")
+    practice.add_argument("--difficulty", choices=("easy", "medium", "hard"), default=None,
+                          help="hard cases have near-ties, pass human level, use small sets or mismatched data")
+    practice.add_argument("--format", choices=("text", "json"), default="text",
+                          help="json: read the answers from standard input, print only a transcript at the end")
+
     demo = commands.add_parser("demo", help="the built-in example situation, explained")
     demo.add_argument("--format", choices=FORMATS, default=None)
     return parser
@@ -259,6 +271,26 @@ def _bench(extra: list[str]) -> int:
     return 0
 
 
+def _practice(args: argparse.Namespace) -> int:
+    """`mlstrategy practice`: a seeded session of generated cases, answered at the prompt or from a script."""
+    import random
+
+    from .practice import run
+
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10_000)
+    if args.count < 1:
+        sys.stderr.write(f"mlstrategy: --count must be at least 1; got {args.count}\n")
+        return 2
+    if args.seed is None and args.format == "text":
+        _emit(f"Session seed {seed} (replay it with --seed {seed}).", None)
+    try:
+        run(args.section, seed, args.count, args.difficulty, args.format)
+    except ValueError as error:  # a section no rule cites
+        sys.stderr.write(f"mlstrategy: {error}\n")
+        return 2
+    return 0
+
+
 def demo_situation() -> Situation:
     """The built-in example: a cat-photo app trained on web images, judged on mobile photos."""
     text = resources.files("mlstrategy").joinpath("examples/demo.yaml").read_text(encoding="utf-8")
@@ -293,6 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             first = advice.actions[0].name if advice.actions else None
             if first:
                 _emit(f"\nWhy {first}?\n{advice.why(first)}", None)
+        elif args.command == "practice":
+            return _practice(args)
         elif args.command == "consult":
             from .interactive import consult
 

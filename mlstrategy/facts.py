@@ -13,6 +13,8 @@ import difflib
 import json
 import math
 import sys
+import types
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal, Mapping, get_args
 
@@ -46,6 +48,7 @@ __all__ = [
     "load_mapping",
     "suggest",
     "FACT_GROUPS",
+    "unwrap_annotation",
 ]
 
 
@@ -111,6 +114,17 @@ def parse_text_value(raw: str) -> Any:
     except yaml.YAMLError:
         return raw
     return parsed if isinstance(parsed, (dict, list, bool)) else raw
+
+
+def unwrap_annotation(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
+    """A field's annotation without Optional and Annotated, and the Annotated metadata (e.g. the fraction parser)."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
+    metadata: tuple[Any, ...] = ()
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation, *rest = typing.get_args(annotation)
+        metadata = tuple(rest)
+    return annotation, metadata
 
 
 def _to_float(value: Any, **context: Any) -> float:
@@ -262,7 +276,8 @@ class ErrorAnalysis(_Strict):
 
 # ---------------------------------------------------------------- the situation
 FACT_GROUPS: dict[str, tuple[str, ...]] = {
-    "error levels": ("human_error", "human_errors", "bayes_error", "train_error", "train_dev_error", "dev_error", "test_error"),
+    "error levels": ("human_error", "human_errors", "bayes_error", "train_error", "train_dev_error", "dev_error", "test_error",
+                     "target_error"),
     "data": (
         "train_size", "train_dev_size", "dev_size", "test_size", "total_examples",
         "train_distribution", "dev_distribution", "test_distribution", "target_examples",
@@ -299,6 +314,8 @@ class Situation(_Strict):
     train_dev_error: Fraction | None = Field(None, description="error on a held-out slice of the training distribution")
     dev_error: Fraction | None = Field(None, description="error on the dev set")
     test_error: Fraction | None = Field(None, description="error on the test set")
+    target_error: Fraction | None = Field(
+        None, description="the error the product needs: dev/test at or below it means the model meets its target")
     # data
     train_size: Count | None = Field(None, description="examples in the training set")
     train_dev_size: Count | None = Field(None, description="examples in the train-dev set")

@@ -13,7 +13,6 @@ stops. Each fact is asked at most once, so the loop is bounded by the number of 
 from __future__ import annotations
 
 import sys
-import types
 import typing
 from typing import Any, Callable, Mapping
 
@@ -22,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .advice import Advice, MissingFact
 from .facts import describe_errors, parse_text_value as parse_answer
 from .advisor import advise, rules
-from .facts import Situation, parse_fraction
+from .facts import Situation, parse_fraction, unwrap_annotation
 from .settings import Settings
 
 __all__ = ["consult", "answer_hint"]
@@ -135,12 +134,7 @@ def answer_hint(name: str) -> str:
 
 def _form(annotation: Any) -> str:
     """The form of an answer to a field of this annotation, for the hint."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
-    metadata: tuple[Any, ...] = ()
-    if typing.get_origin(annotation) is typing.Annotated:
-        annotation, *rest = typing.get_args(annotation)
-        metadata = tuple(rest)
+    annotation, metadata = unwrap_annotation(annotation)
     origin = typing.get_origin(annotation)
     if any(getattr(item, "func", None) is parse_fraction for item in metadata):
         return "a fraction or a percentage, e.g. 8% or 0.08"

@@ -25,8 +25,25 @@ def _severity(diagnosis: "Diagnosis") -> str:
 
 
 def _diagnosis_line(diagnosis: "Diagnosis") -> str:
-    kind = {"target": "target problem", "problem": f"{diagnosis.stage} stage", "caveat": "caveat"}[diagnosis.kind]
+    kind = {"target": "target problem", "problem": f"{diagnosis.stage} stage", "caveat": "caveat",
+            "undetermined": "can't tell yet", "status": "status"}.get(diagnosis.kind, diagnosis.kind)
     return f"{diagnosis.name}{_severity(diagnosis)} ({kind}): {diagnosis.description}"
+
+
+def _primary_line(advice: "Advice") -> str:
+    """The headline: the primary problem, or what the facts cannot tell yet, or how the project stands."""
+    primary = advice.primary_problem
+    if primary:
+        return f"Primary problem: {primary}"
+    first = next((d for d in advice.diagnoses if d.kind in ("undetermined", "status")), None)
+    if first is not None and first.kind == "undetermined":
+        between = advice.values.get("undetermined_between") or ()
+        settle = advice.values.get("settled_by") or ()
+        return (f"Primary problem: can't tell yet ({' or '.join(between) or first.title})"
+                + (f"; measure {', '.join(settle)} to settle it" if settle else ""))
+    if first is not None:
+        return f"Status: {first.title}"
+    return "Primary problem: none found"
 
 
 def _params(params: dict[str, Any]) -> str:
@@ -49,8 +66,7 @@ def text(advice: "Advice") -> str:
     lines = ["mlstrategy advice", "================="]
     given = ", ".join(f"{field_title(k)} {format_value(k, v)}" for k, v in advice.inputs.items())
     lines.append(f"Given: {given or 'nothing'}")
-    primary = advice.primary_problem
-    lines.append(f"Primary problem: {primary or 'none found'}")
+    lines.append(_primary_line(advice))
     lines.append("")
     lines.append("Diagnoses")
     if not advice.diagnoses:

@@ -42,6 +42,15 @@ class Settings(BaseModel):
         ),
     )
 
+    small_gap: Fraction = Field(
+        0.01,
+        description=(
+            "When every gap is at most this many error points (default 1 point) and no target_error is given, "
+            "the model is doing well and whether more work pays depends on the target: the advice asks for it "
+            "(Machine Learning Yearning: 0.5%/1% and 15%/16% against 14% optimal are doing well)."
+        ),
+    )
+
     confidence: Annotated[Number, Field(gt=0.5, lt=1)] = Field(
         0.95, description="Confidence level of the Wilson and Newcombe intervals used when set sizes are known."
     )

@@ -47,25 +47,80 @@ def gaps(proxy=None, train=None, train_dev=None, dev=None, test=None):
     return {name: value for name, value in found.items() if value is not None}
 
 
-def largest_gap(known_gaps, proxy=None, train=None):
-    """The largest gap; without a Bayes proxy, avoidable bias could be the whole training error, which counts too."""
+def bias_bound(proxy=None, train=None, bayes_error=None):
+    """Avoidable bias is only known to lie in [0, train]: with no Bayes proxy ('no_human_level'), or when training
+    error is at or below a human level and no Bayes error is known ('past_human_level': a human level only bounds
+    Bayes error from above)."""
+    if train is None:
+        return None
+    if proxy is None:
+        return "no_human_level"
+    if bayes_error is None and train <= proxy:
+        return "past_human_level"
+    return None
+
+
+def largest_gap(known_gaps, proxy=None, train=None, bayes_error=None):
+    """The largest gap; where avoidable bias is only bounded, it could be the whole training error, which counts too."""
     values = list(known_gaps.values())
-    if values and proxy is None and train is not None:
+    if values and bias_bound(proxy, train, bayes_error) is not None:
         values.append(train)
     return max(values) if values else None
 
 
-def problems(known_gaps, min_gap=MIN_GAP, ratio=SECONDARY_GAP_RATIO, proxy=None, train=None):
+def problems(known_gaps, min_gap=MIN_GAP, ratio=SECONDARY_GAP_RATIO, proxy=None, train=None, bayes_error=None):
     """The gaps worth acting on: at least min_gap and at least ratio x the largest gap (chain order)."""
-    largest = largest_gap(known_gaps, proxy, train)
+    largest = largest_gap(known_gaps, proxy, train, bayes_error)
     return [name for name in GAPS
             if name in known_gaps and known_gaps[name] >= min_gap and known_gaps[name] >= ratio * largest]
 
 
-def primary_problem(known_gaps, min_gap=MIN_GAP, ratio=SECONDARY_GAP_RATIO, proxy=None, train=None):
-    """The dominant problem: the largest gap worth acting on (on a tie, the earlier in the chain)."""
-    worth = problems(known_gaps, min_gap, ratio, proxy, train)
-    return max(worth, key=lambda name: (known_gaps[name], -GAPS.index(name))) if worth else None
+def gap_ranges(known_gaps, proxy=None, train=None, bayes_error=None, intervals=None, train_high=None):
+    """What is known of each gap: [0, train] for a bounded avoidable bias, an interval where one is given, else a point."""
+    intervals = intervals or {}
+    out = {}
+    for name in GAPS:
+        if name == "avoidable_bias" and bias_bound(proxy, train, bayes_error) is not None:
+            out[name] = (0.0, train if train_high is None else train_high)
+        elif name in known_gaps:
+            out[name] = intervals.get(name, (known_gaps[name], known_gaps[name]))
+    return out
+
+
+def leader(ranges, min_gap=MIN_GAP, mixed_variance=False, bounded_bias=False):
+    """(leader, between): a gap leads when its low end is at least min_gap and at least every other gap's high end;
+    ('none', ()) when no gap can reach min_gap; else ('undetermined', the gaps that could be the largest). A dev - train
+    gap across two distributions (no train-dev set) is variance or data mismatch."""
+    if not ranges:
+        return "none", ()
+    floor = max(low for low, _ in ranges.values())
+    contenders = [name for name in GAPS if name in ranges and ranges[name][1] >= max(min_gap, floor)]
+    if not contenders:
+        return "none", ()
+    dominant = [name for name in GAPS if name in ranges and ranges[name][0] >= min_gap
+                and not (name == "avoidable_bias" and bounded_bias)
+                and all(ranges[name][0] >= high for other, (_, high) in ranges.items() if other != name)]
+    if dominant:
+        if dominant[0] == "variance" and mixed_variance:
+            return "undetermined", ("variance", "data_mismatch")
+        return dominant[0], ()
+    if mixed_variance and "variance" in contenders:
+        contenders.insert(contenders.index("variance") + 1, "data_mismatch")
+    return "undetermined", tuple(contenders)
+
+
+def undetermined_kind(between):
+    """The name of the undetermined diagnosis for the gaps it cannot tell apart."""
+    return {("avoidable_bias", "variance"): "bias_or_variance",
+            ("variance", "data_mismatch"): "variance_or_data_mismatch"}.get(tuple(between), "gaps_undetermined")
+
+
+def primary_problem(known_gaps, min_gap=MIN_GAP, ratio=SECONDARY_GAP_RATIO, proxy=None, train=None, bayes_error=None,
+                    mixed_variance=False, intervals=None):
+    """The dominant problem: the gap that leads (see `leader`), or None when none does."""
+    found, _ = leader(gap_ranges(known_gaps, proxy, train, bayes_error, intervals), min_gap, mixed_variance,
+                      bias_bound(proxy, train, bayes_error) is not None)
+    return found if found in GAPS else None
 
 
 def train_dev_missing(train_dev=None, train_distribution=None, dev_distribution=None):
@@ -87,6 +142,8 @@ def gap_actions(worth, missing_train_dev=False):
         actions |= OVERFITTING_ACTIONS
     if missing_train_dev:
         actions |= TRAIN_DEV_MISSING_ACTIONS
+    if "regularization" in actions:  # declared exclusion: with variance to cut, regularization stays
+        actions.discard("reduce_regularization")
     return actions
 
 
@@ -95,13 +152,19 @@ def near_human_level(proxy=None, train=None):
     return proxy is not None and train is not None and train <= proxy
 
 
-def human_level_actions(proxy=None, train=None, dev=None, largest=None, min_gap=MIN_GAP):
-    """At human level: error analysis. Below it (and some gap to close): human labels and error analysis."""
-    if near_human_level(proxy, train):
-        return {"error_analysis"}
-    if None not in (proxy, train, dev, largest) and dev > proxy and train > proxy and largest >= min_gap:
-        return {"get_human_labels", "error_analysis"}
-    return set()
+def best_human(human_error=None, human_errors=None):
+    """The lowest human-level error given, or None."""
+    levels = list((human_errors or {}).values()) + ([human_error] if human_error is not None else [])
+    return min(levels) if levels else None
+
+
+def human_level_actions(proxy=None, train=None, dev=None, largest=None, min_gap=MIN_GAP, human=None):
+    """At human level: error analysis. While people beat the model (train and dev above the best human level, some
+    gap to close): human labels and error analysis."""
+    actions = {"error_analysis"} if near_human_level(proxy, train) else set()
+    if None not in (human, train, dev, largest) and dev > human and train > human and largest >= min_gap:
+        actions |= {"get_human_labels", "error_analysis"}
+    return actions
 
 
 # ==================================================================================================
@@ -360,9 +423,10 @@ def wilson_interval(p, n, confidence=CONFIDENCE):
 
 def newcombe_interval(p1, n1, p2, n2, confidence=CONFIDENCE):
     """Newcombe's hybrid score interval (his method 10) for p1 - p2 from two independent samples:
-    d - sqrt((p1 - l1)^2 + (u2 - p2)^2) to d + sqrt((u1 - p1)^2 + (p2 - l2)^2), with (l, u) Wilson intervals."""
-    l1, u1 = wilson_interval(p1, n1, confidence)
-    l2, u2 = wilson_interval(p2, n2, confidence)
+    d - sqrt((p1 - l1)^2 + (u2 - p2)^2) to d + sqrt((u1 - p1)^2 + (p2 - l2)^2), with (l, u) Wilson intervals.
+    A rate whose set size is unknown (None) is taken as exact: l = u = p."""
+    l1, u1 = (p1, p1) if n1 is None else wilson_interval(p1, n1, confidence)
+    l2, u2 = (p2, p2) if n2 is None else wilson_interval(p2, n2, confidence)
     d = p1 - p2
     return d - math.hypot(p1 - l1, u2 - p2), d + math.hypot(u1 - p1, p2 - l2)
 
@@ -376,7 +440,7 @@ def error_intervals(errors, sizes, confidence=CONFIDENCE):
 
 
 def gap_intervals(proxy, errors, sizes, confidence=CONFIDENCE):
-    """The interval of each gap whose two ends were measured on sets of known size.
+    """The interval of each gap with at least one end measured on a set of known size (the other taken as exact).
 
     Avoidable bias: the training error's Wilson interval less the (exact) Bayes proxy. The others: Newcombe's
     interval of the higher level minus the lower (variance from train-dev when it is known, else from dev).
@@ -393,8 +457,9 @@ def gap_intervals(proxy, errors, sizes, confidence=CONFIDENCE):
         "dev_set_overfitting": ("test", "dev"),
     }
     for gap, (higher, lower) in pairs.items():
-        if higher in known and lower in known:
-            out[gap] = newcombe_interval(errors[higher], sizes[higher], errors[lower], sizes[lower], confidence)
+        if errors.get(higher) is not None and errors.get(lower) is not None and (higher in known or lower in known):
+            out[gap] = newcombe_interval(errors[higher], sizes.get(higher) if higher in known else None,
+                                         errors[lower], sizes.get(lower) if lower in known else None, confidence)
     return out
 
 

@@ -18,6 +18,7 @@ VOCABULARY_INPUTS = {
     "metric_matches_users", "real_world_ok", "error_analysis", "train_label_errors", "task_a_examples",
     "task_b_examples", "same_input_type", "low_level_features_shared", "tasks", "can_train_big_network",
     "labels_incomplete", "end_to_end_examples", "stage_examples", "stages_simpler", "train_curve", "dev_curve",
+    "target_error",
 }
 
 

@@ -44,6 +44,24 @@ SCENARIOS = [
     dict(train_curve=[1.0, 0.8, 0.6, 0.5, 0.4], dev_curve=[1.1, 0.9, 0.7, 0.6, 0.5]),
     dict(train_curve=[1.0, 0.6, 0.4, 0.3, 0.2], dev_curve=[1.0, 0.7, 0.5, 0.6, 0.7]),
     dict(train_curve=[1.0, 0.9, 0.85, 0.85, 0.85, 0.85]),
+    # the edges: contradictory facts, targets, doing well, questions that settle decisions
+    dict(human_error=0.01, train_error=0.10, dev_error=0.05),
+    dict(human_error=0.01, train_error=0.10, train_dev_error=0.05, dev_error=0.12),
+    dict(human_error=0.04, train_error=0.07, train_dev_error=0.10, dev_error=0.06),
+    dict(human_error=0.01, train_error=0.02, dev_error=0.06, test_error=0.03),
+    dict(bayes_error=0.03, human_error=0.01, train_error=0.02, dev_error=0.06),
+    dict(human_error=0.01, train_error=0.02, dev_error=0.03, dev_size=0),
+    dict(human_error=0.01, train_error=0.02, dev_error=0.03, target_error=0.05),
+    dict(human_error=0.01, train_error=0.02, dev_error=0.03, dev_size=100, target_error=0.05),
+    dict(human_error=0.0, train_error=0.005, dev_error=0.01),
+    dict(human_error=0.01, train_error=0.05, dev_error=0.09, dev_size=300),
+    dict(human_error=0.01, train_error=0.01, train_dev_error=0.05, dev_error=0.09, train_dev_size=100, dev_size=100),
+    dict(task_a_examples=1_000_000, task_b_examples=1_000),
+    dict(tasks={"cars": 50000, "signs": 50000}),
+    dict(production_distribution="phone"),
+    dict(candidates=[{"name": "A", "f1": 0.9, "running_time_ms": 80}, {"name": "B", "f1": 0.92, "running_time_ms": 95}]),
+    dict(candidates=[{"name": "A", "accuracy": 0.90}, {"name": "B", "accuracy": 0.91}]),
+    dict(human_error=0.01, train_error=0.08, dev_error=0.12, train_size=100_000, dev_size=100_000),
 ]
 
 NOT_YET_ENCODED: set[str] = set()
