@@ -345,6 +345,8 @@ class Rule:
     title: str = ""
     detail: Callable[[Mapping[str, Any]], str] | None = None
     """An optional small pure function whose text is appended to the rationale (e.g. why each candidate lost)."""
+    detail_reads: tuple[str, ...] = ()
+    """The fields (and `setting:x`) the detail function reads, declared beside it like a conclusion's reads."""
     _reads: tuple[str, ...] = field(init=False, repr=False, compare=False)
     _settings: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
@@ -354,8 +356,8 @@ class Rule:
         if not self.then:
             raise ValueError(f"rule {self.id} concludes nothing")
         fields = list(self.when.fields())
-        for conclusion in self.then:  # a function's `setting:x` read is a setting, not a fact
-            fields.extend(name for name in conclusion.reads if not is_setting(name))
+        for reads in (*(c.reads for c in self.then), self.detail_reads):  # a `setting:x` read is a setting, not a fact
+            fields.extend(name for name in reads if not is_setting(name))
         # the rationale may show what the rule concludes; that is not a read
         concluded = set(self.concludes())
         fields.extend(name for name in template_fields(self.because)
@@ -363,7 +365,8 @@ class Rule:
                       and family_of(name) not in concluded)  # nor a member of a family it concludes
         object.__setattr__(self, "_reads", tuple(dict.fromkeys(fields)))
         names = list(self.when.settings())
-        names.extend(setting_name(n) for c in self.then for n in c.reads if is_setting(n))
+        names.extend(setting_name(n) for reads in (*(c.reads for c in self.then), self.detail_reads)
+                     for n in reads if is_setting(n))
         names.extend(setting_name(n) for n in template_fields(self.because) if is_setting(n))
         object.__setattr__(self, "_settings", tuple(dict.fromkeys(names)))
 

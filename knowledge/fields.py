@@ -11,16 +11,18 @@ these names apart calls the functions here, so the protocol can be read (and cha
 from __future__ import annotations
 
 __all__ = [
-    "SEPARATOR", "WILDCARD", "DIAGNOSIS", "ACTION", "MISSING", "SETTING", "CI_LOW", "CI_HIGH",
+    "SEPARATOR", "WILDCARD", "DIAGNOSIS", "ACTION", "MISSING", "SETTING", "CI_LOW", "CI_HIGH", "RANGE_LOW", "RANGE_HIGH",
     "member", "family", "split_field", "prefix_of", "name_of", "family_of", "is_family", "family_prefix",
     "in_family", "is_setting", "setting_name", "is_concluded_marker",
     "diagnosis_field", "action_field", "missing_field", "setting_field", "ci_low_field", "ci_high_field",
+    "range_low_field", "range_high_field",
 ]
 
 SEPARATOR = ":"
 WILDCARD = "*"
 DIAGNOSIS, ACTION, MISSING, SETTING = "diagnosis", "action", "missing", "setting"
 CI_LOW, CI_HIGH = "ci_low", "ci_high"
+RANGE_LOW, RANGE_HIGH = "range_low", "range_high"
 
 
 def member(prefix: str, name: str) -> str:
@@ -113,3 +115,13 @@ def ci_low_field(name: str) -> str:
 def ci_high_field(name: str) -> str:
     """The high end of the confidence interval of a measured error or a gap (`ci_high:variance`)."""
     return member(CI_HIGH, name)
+
+
+def range_low_field(name: str) -> str:
+    """The low end of a gap's plausible range: a bound, an interval or a point (`range_low:variance`)."""
+    return member(RANGE_LOW, name)
+
+
+def range_high_field(name: str) -> str:
+    """The high end of a gap's plausible range (`range_high:variance`)."""
+    return member(RANGE_HIGH, name)

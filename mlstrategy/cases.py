@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, Mapping
 from pydantic import ValidationError
 
 from .advice import Advice
-from .consult import advise, default_engine
+from .advisor import advise, default_engine
 from .facts import FACT_GROUPS, Situation, parse_fraction, unwrap_annotation
 from .inference.compile import producers_of
 from .inference.engine import Engine

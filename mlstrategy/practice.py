@@ -29,13 +29,14 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .advice import Advice
 from .cases import DIFFICULTIES, Generated, NotFound, difficulty_of, fired, generate, hard_features, neighbours
-from .consult import default_engine
+from .advisor import default_engine
 from .facts import FACT_GROUPS
 from .inference.evaluate import failures
 from .inference.explain import Explanation
 from .inference.formatting import field_title, format_value, percent
 from .knowledge.catalog import ACTIONS, DIAGNOSES
 from .knowledge.dsl import Ask, Diagnose, Recommend, Rule
+from .knowledge.fields import member, split_field
 from .knowledge.sections import SECTIONS, section_order
 from .knowledge.stories import FACT_SENTENCES, FALLBACK_SENTENCE, NOTHING_YET, TOPIC_LEADS, Project
 
@@ -205,12 +206,12 @@ def _title(kind: str, name: str) -> str:
 
 
 def _concluded(advice: Advice, kind: str, name: str) -> bool:
-    return advice.trace.facts.get(f"{kind}:{name}") is not None
+    return advice.trace.facts.get(member(kind, name)) is not None
 
 
 def _producible(kind: str) -> list[str]:
     """Every name of a kind some rule can conclude (the catalogue's and any new rule's), in a stable order."""
-    names = {field.split(":", 1)[1] for field in default_engine().knowledge.producers if field.startswith(f"{kind}:")}
+    names = {split_field(field)[1] for field in default_engine().knowledge.producers if split_field(field)[0] == kind}
     return sorted(names)
 
 

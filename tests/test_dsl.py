@@ -81,3 +81,9 @@ def test_rules_are_frozen_values() -> None:
         r.id = "other.id"  # type: ignore[misc]
     assert r == rule(then=r.then) and r != rule(then=r.then, because="other")  # equal by value
     assert hash(r) == hash(rule(then=r.then))
+
+
+def test_a_detail_function_declares_its_reads_beside_it() -> None:
+    r = rule(detail=lambda f: f"{f['dev_error']} {f['setting:min_gap']}", detail_reads=("dev_error", "setting:min_gap"))
+    assert r.reads() == ("train_error", "dev_error")
+    assert r.settings() == ("min_gap",)

@@ -51,7 +51,7 @@ def test_every_prefixed_field_the_rules_use_has_a_parsable_prefix() -> None:
     """Every `x:y` a rule reads or concludes splits into a known kind of prefix: a marker, a setting, or a family
     some rule concludes (so no rule invents a prefix by hand)."""
     families = {F.prefix_of(field) for rule in RULES for field in rule.concludes() if F.is_family(field)}
-    markers = {F.DIAGNOSIS, F.ACTION, F.MISSING, F.SETTING, F.CI_LOW, F.CI_HIGH}
+    markers = {F.DIAGNOSIS, F.ACTION, F.MISSING, F.SETTING, F.CI_LOW, F.CI_HIGH, F.RANGE_LOW, F.RANGE_HIGH}
     for rule in RULES:
         for field in (*rule.reads(), *rule.concludes()):
             prefix = F.prefix_of(field)

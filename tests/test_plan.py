@@ -54,14 +54,15 @@ def test_a_gap_within_the_noise_ranks_after_a_smaller_significant_one() -> None:
 
 
 def test_an_action_from_several_rules_is_planned_once_with_every_reason_and_parameter() -> None:
-    first = firing("a.rule", action("error_analysis", "data_mismatch", sample=100))
+    first = firing("a.rule", action("error_analysis", "data_mismatch", "variance", sample=100))
     second = firing("b.rule", action("error_analysis", "below_human_level", focus="dogs"), action("bigger_model", "avoidable_bias"))
-    diagnoses = rank_diagnoses(trace(firing("d.rule", diagnosis("avoidable_bias", 0.07), diagnosis("data_mismatch", 0.01))))
+    diagnoses = rank_diagnoses(trace(firing("d.rule", diagnosis("avoidable_bias", 0.07), diagnosis("data_mismatch", 0.01),
+                                            diagnosis("below_human_level"))))
     plan = order_actions(trace(first, second), diagnoses)
     assert [a.name for a in plan] == ["bigger_model", "error_analysis"]  # by the best-ranked diagnosis addressed
     merged = plan[1]
     assert merged.firings == (first, second)
-    assert merged.addresses == ("data_mismatch", "below_human_level")
+    assert merged.addresses == ("data_mismatch", "below_human_level")  # only diagnoses concluded (not variance)
     assert merged.params == {"sample": 100, "focus": "dogs"}
 
 
