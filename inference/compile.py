@@ -9,6 +9,7 @@ This module builds plain data; it never imports durable_rules.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 from mlstrategy.facts import suggest
+from mlstrategy.knowledge.fields import family_of, is_family, is_setting, setting_field
 
 from mlstrategy.knowledge.dsl import (
     AllOf, Absent, AnyOf, Compare, Const, Fact, Known, Plus, Rule, Setting, Times,
@@ -50,6 +52,7 @@ class CompiledKnowledge:
     Everything else (per-candidate and per-category values, inputs no condition reads) stays on the Python
     side: durable_rules refuses a fact of more than about 255 fields (error 302), and every field costs time.
     """
+    _by_id: dict[str, Rule] = dataclasses.field(init=False, repr=False, compare=False)
 
     @property
     def depth(self) -> int:
@@ -98,8 +101,8 @@ def condition_json(condition: Any) -> dict[str, Any]:
 def producers_of(field: str, producers: dict[str, Any]) -> tuple[str, ...]:
     """The rules that can conclude a field; a family member (`split:dev`) is concluded by its family's rules."""
     exact = tuple(producers.get(field, ()))
-    if ":" in field and not field.endswith(":*"):
-        exact += tuple(producers.get(f"{field.split(':', 1)[0]}:*", ()))
+    if family_of(field) is not None and not is_family(field):
+        exact += tuple(producers.get(family_of(field) or "", ()))
     return exact
 
 
@@ -139,7 +142,7 @@ def dependency_graph(rules: Iterable[Rule]) -> "nx.DiGraph":
 
 
 def _readable(field: str, producers: dict[str, Any], inputs: frozenset[str]) -> bool:
-    return field in inputs or field.startswith("setting:") or bool(producers_of(field, producers)) or field.endswith(":*")
+    return field in inputs or is_setting(field) or bool(producers_of(field, producers)) or is_family(field)
 
 
 def _check(rules: tuple[Rule, ...]) -> None:
@@ -149,7 +152,7 @@ def _check(rules: tuple[Rule, ...]) -> None:
     from mlstrategy.settings import Settings
 
     inputs = frozenset(Situation.model_fields)
-    settings = {f"setting:{name}" for name in Settings.model_fields}
+    settings = {setting_field(name) for name in Settings.model_fields}
     producers = _producers(rules)
     for rule in rules:
         for field in rule.reads():
@@ -159,7 +162,7 @@ def _check(rules: tuple[Rule, ...]) -> None:
                     f"rule {rule.id} reads {field!r}, which is neither an input fact nor concluded by any rule"
                     + (f" (did you mean {hint!r}?)" if hint else "; wrap a string constant in Const(...)"))
         for name in rule.settings():
-            if f"setting:{name}" not in settings:
+            if setting_field(name) not in settings:
                 raise KnowledgeError(f"rule {rule.id} uses an unknown setting {name!r}")
     seen: set[str] = set()
     for rule in rules:
@@ -217,7 +220,7 @@ def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
         for rule in rules
     }
     matched = frozenset(
-        field for rule in rules for field in (*rule.condition_fields(), *(f"setting:{s}" for s in rule.when.settings()))
+        field for rule in rules for field in (*rule.condition_fields(), *(setting_field(s) for s in rule.when.settings()))
     )
     return CompiledKnowledge(
         rules=rules,

@@ -9,7 +9,9 @@ import operator
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from mlstrategy.knowledge.dsl import AllOf, Absent, AnyOf, Compare, Const, Fact, Known, Plus, Setting, Times
+from mlstrategy.knowledge.dsl import AllOf, Absent, AnyOf, Compare, Const, Fact, Known, Setting, Times
+
+from mlstrategy.knowledge.fields import is_concluded_marker
 
 from .formatting import field_title, format_value
 
@@ -92,7 +94,7 @@ def describe(condition: Any, facts: Mapping[str, Any] | None = None) -> str:
         return f"{_operand_text(condition.left, facts)} {condition.op} {_operand_text(condition.right, facts)}"
     if isinstance(condition, (Known, Absent)):
         field = condition.ref.field
-        derived = field.startswith(("diagnosis:", "action:"))
+        derived = is_concluded_marker(field)
         if isinstance(condition, Known):
             return f"{field_title(field)} " + ("was concluded" if derived else "is known")
         return f"{field_title(field)} " + ("was not concluded" if derived else "is absent")
@@ -108,7 +110,7 @@ def _why_false(condition: Any, facts: Mapping[str, Any]) -> str:
     if isinstance(condition, Absent):
         return f"it is {format_value(condition.ref.field, facts.get(condition.ref.field))}"
     if isinstance(condition, Known):
-        return "no" if condition.ref.field.startswith(("diagnosis:", "action:")) else "not given and not concluded"
+        return "no" if is_concluded_marker(condition.ref.field) else "not given and not concluded"
     return "false"
 
 

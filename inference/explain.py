@@ -6,8 +6,8 @@ firing, and from the firing to what it concluded.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 from mlstrategy.knowledge.catalog import ACTIONS, DIAGNOSES
 from mlstrategy.sanitize import clean  # user text in a why tree reaches terminals too
+from mlstrategy.knowledge.fields import action_field, diagnosis_field, member, name_of, split_field
 
 from .compile import CompiledKnowledge, producers_of
 from .engine import Trace
@@ -39,7 +40,7 @@ class UnknownName(KeyError):
 
 def node_id(kind: str, name: str) -> str:
     """Graph node ids: 'input:train_error', 'value:avoidable_bias', 'diagnosis:variance', 'rule:bias.actions'."""
-    return f"{kind}:{name}"
+    return member(kind, name)
 
 
 def _field_node(field_name: str, concluded: dict[str, str]) -> str:
@@ -73,9 +74,8 @@ def build_graph(trace: Trace, knowledge: CompiledKnowledge) -> nx.DiGraph:
             # a rule that reads a field it concludes itself (e.g. a stated optimizing metric) read the input
             source = node_id("input", field_name) if field_name in own else _field_node(field_name, concluded)
             if source not in graph:
-                kind = source.split(":", 1)[0]
-                name = source.split(":", 1)[1]
-                attrs: dict[str, Any] = {"kind": kind, "name": name, "value": value}
+                kind, name = split_field(source)
+                attrs: dict[str, Any] = {"kind": kind or "value", "name": name, "value": value}
                 if kind == "input":
                     attrs["input"] = True
                 graph.add_node(source, **attrs)
@@ -274,7 +274,7 @@ class WhyNot(_Printable):
 
 def _fields_for(name: str) -> list[tuple[str, str]]:
     """The (kind, field) pairs a name may stand for: an action, a diagnosis, a value."""
-    return [("action", f"action:{name}"), ("diagnosis", f"diagnosis:{name}"), ("value", name)]
+    return [("action", action_field(name)), ("diagnosis", diagnosis_field(name)), ("value", name)]
 
 
 def why_not(trace: Trace, knowledge: CompiledKnowledge, name: str, kind: str | None = None,
@@ -302,8 +302,7 @@ def why_not(trace: Trace, knowledge: CompiledKnowledge, name: str, kind: str | N
                 if producers_of(f, knowledge.producers) and f not in _seen and snapshot.get(f) is None
             )
             nested = tuple(
-                why_not(trace, knowledge, f.split(":", 1)[1] if ":" in f else f,
-                        f.split(":", 1)[0] if ":" in f else "value", _seen | {field_name})
+                why_not(trace, knowledge, name_of(f), split_field(f)[0] or "value", _seen | {field_name})
                 for f in derived_missing
             )
             checks.append(RuleCheck(rule_id, rule.section, failed, nested))
@@ -324,5 +323,5 @@ def _no_rule_note(name: str, knowledge: CompiledKnowledge) -> str:
 
 def known_names(knowledge: CompiledKnowledge) -> list[str]:
     """Every name a rule can conclude, plus the catalogue's diagnoses and actions."""
-    names = {field.split(":", 1)[-1] for field in knowledge.producers}
+    names = {name_of(field) for field in knowledge.producers}
     return sorted(names | set(DIAGNOSES) | set(ACTIONS))

@@ -1,9 +1,11 @@
 """How numbers and names read in explanations: fractions as percentages, fields by their plain names."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from mlstrategy.knowledge.catalog import FRACTION_VALUES, VALUE_TITLES
+from mlstrategy.knowledge.fields import split_field
 
 __all__ = ["format_value", "field_title", "percent"]
 
@@ -17,10 +19,23 @@ def percent(value: float) -> str:
 _WRAPPERS = ("diagnosis", "setting", "value", "input", "action", "missing")
 
 
+@functools.cache
+def _fractions() -> tuple[frozenset[str], frozenset[str]]:
+    """(fields that read as percentages, fields that do not): metadata, not names (the models load lazily)."""
+    from mlstrategy.facts import Situation, fraction_fields
+    from mlstrategy.settings import Settings
+
+    fractions = FRACTION_VALUES | fraction_fields(Situation) | fraction_fields(Settings)
+    return fractions, frozenset(Situation.model_fields) | frozenset(Settings.model_fields) | VALUE_TITLES.keys()
+
+
 def _is_fraction(name: str) -> bool:
-    prefix, _, rest = name.partition(":")
-    base = rest if rest and prefix in _WRAPPERS else prefix  # 'setting:min_gap' -> min_gap; 'ceiling:dogs' -> ceiling
-    return base in FRACTION_VALUES or base.endswith("_error") or base == "ceiling"
+    prefix, rest = split_field(name)
+    base = rest if prefix in _WRAPPERS else (prefix or rest)  # 'setting:min_gap' -> min_gap; 'ceiling:dogs' -> ceiling
+    fractions, described = _fractions()
+    if base in fractions or base in described:
+        return base in fractions
+    return base.endswith("_error")  # a metric the user named (a candidate's 'top5_error'): only the name can tell
 
 
 def format_value(name: str, value: Any) -> str:
@@ -50,7 +65,7 @@ def format_value(name: str, value: Any) -> str:
 
 def field_title(field: str) -> str:
     """'train_error' -> 'training error', 'diagnosis:variance' -> 'diagnosis variance', 'setting:min_gap' -> 'setting min_gap'."""
-    if ":" in field:
-        kind, name = field.split(":", 1)
+    kind, name = split_field(field)
+    if kind is not None:
         return f"{kind} {name}"
     return VALUE_TITLES.get(field, field.replace("_", " "))

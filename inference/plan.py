@@ -12,11 +12,12 @@ from typing import Any, Mapping
 
 from mlstrategy.knowledge.catalog import DIAGNOSES, STAGES
 from mlstrategy.knowledge.dsl import TEMPLATE_FIELD
+from mlstrategy.knowledge.fields import ci_low_field
 
-from .engine import Concluded, Firing, Trace
+from .engine import Firing, Trace
 from .formatting import format_value
 
-__all__ = ["RankedDiagnosis", "PlannedAction", "Question", "rank_diagnoses", "order_actions", "rank_questions", "render", "rationale",
+__all__ = ["RankedDiagnosis", "PlannedAction", "Question", "rank_diagnoses", "order_actions", "rank_questions", "fill_template", "render", "rationale",
            "plan_steps", "STEPS", "FIRST_STEP_SIZE", "NOT_PRIMARY"]
 
 _KIND_ORDER = {"target": 0, "problem": 1, "undetermined": 1, "caveat": 2, "status": 3}
@@ -31,14 +32,18 @@ FIRST_STEP_SIZE = 2
 _CATALOG_ORDER = {name: index for index, name in enumerate(DIAGNOSES)}
 
 
-def render(template: str, facts: Mapping[str, Any]) -> str:
+def fill_template(template: str, facts: Mapping[str, Any]) -> str:
     """Fill a rationale template with the values it names, formatted for people ('{train_error}' -> '8%')."""
     return TEMPLATE_FIELD.sub(lambda match: format_value(match.group(1), facts.get(match.group(1))), template)
 
 
+render = fill_template
+"""The old name of `fill_template` (kept working; `mlstrategy.render` is what draws advice)."""
+
+
 def rationale(rule: Any, facts: Mapping[str, Any]) -> str:
     """A rule's rationale for one consultation: its template filled in, plus its detail text if it has one."""
-    text = render(rule.because, facts)
+    text = fill_template(rule.because, facts)
     if rule.detail is not None:
         extra = rule.detail(facts)
         if extra:
@@ -75,7 +80,7 @@ def _diagnosis_key(name: str, severity: Any, facts: Mapping[str, Any]) -> tuple:
     kind = _KIND_ORDER.get(info.kind, 1) if info else 1
     size = -float(severity) if isinstance(severity, (int, float)) and not isinstance(severity, bool) else 0.0
     stage = STAGES.index(info.stage) if info and info.stage in STAGES else len(STAGES)
-    low = facts.get(f"ci_low:{name}")
+    low = facts.get(ci_low_field(name))
     noise = 1 if isinstance(low, (int, float)) and low <= 0 else 0
     order = _CATALOG_ORDER.get(name, len(_CATALOG_ORDER))
     if info is not None and info.kind == "undetermined":  # after an unfinished model, before the gap problems
@@ -161,7 +166,7 @@ def rank_questions(trace: Trace) -> list[Question]:
             previous = asked.get(item.name)
             if previous is None or rank < previous.rank:
                 rules = (previous.rules if previous else ()) + (firing.rule,)
-                asked[item.name] = Question(item.name, render(why, trace.facts), rank, rules)
+                asked[item.name] = Question(item.name, fill_template(why, trace.facts), rank, rules)
             else:
                 asked[item.name] = Question(previous.name, previous.why, previous.rank, previous.rules + (firing.rule,))
     return sorted(asked.values(), key=lambda q: (q.rank, q.name))

@@ -1,8 +1,10 @@
 """Bias and variance: which gaps are worth acting on, and the course's knobs for each."""
 from __future__ import annotations
 
+from .fields import ci_low_field
 from .dsl import (
-    Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, ge, gt, not_diagnosed, not_recommended, setting, times,
+    AllOf, AnyOf, Diagnose, Recommend, Rule, absent, all_of, any_of, diagnosed, ge, gt, not_diagnosed, not_recommended,
+    setting, times,
 )
 
 __all__ = ["RULES", "gap_problem", "significant", "worth", "BIAS_ACTIONS", "VARIANCE_ACTIONS"]
@@ -12,7 +14,7 @@ _BIAS_KNOBS = BIAS_ACTIONS[:-1]  # reduce_regularization has a rule of its own: 
 VARIANCE_ACTIONS = ("more_data", "regularization", "data_augmentation", "architecture_search")
 
 
-def worth(gap: str):
+def worth(gap: str) -> AllOf:
     """The gap is worth acting on: at least `min_gap`, not small next to the largest gap, and the model does not
     already meet its target (then no model knobs are advised)."""
     return all_of(ge(gap, setting("min_gap")), ge(gap, times("largest_gap", setting("secondary_gap_ratio"))),
@@ -34,9 +36,9 @@ def gap_problem(name: str, section: str, meaning: str) -> Rule:
     )
 
 
-def significant(gap: str):
+def significant(gap: str) -> AnyOf:
     """The gap is not known to be noise: no interval (set sizes unknown), or an interval above zero."""
-    return any_of(absent(f"ci_low:{gap}"), gt(f"ci_low:{gap}", 0))
+    return any_of(absent(ci_low_field(gap)), gt(ci_low_field(gap), 0))
 
 
 RULES: tuple[Rule, ...] = (

@@ -174,10 +174,11 @@ FRACTION_VALUES: frozenset[str] = frozenset({
     "bayes_proxy", "avoidable_bias", "variance", "data_mismatch", "dev_set_overfitting", "largest_gap",
     "mislabeled_share", "min_gap", "human_errors", "mislabeled_error", "ci_low", "ci_high",
     "split", "min_category_share", "top_category_share", "candidate_margin_ci_low",
+    "ceiling", "weighted_error", "train_curve_improvement", "train_curve_remaining",
     "target_error", "best_human_error", "range_low", "range_high", "small_gap",
     "dev_below_train", "train_dev_below_train", "dev_below_train_dev", "test_below_dev", "train_below_bayes",
 })
-"""Values shown as percentages in explanations."""
+"""Derived values shown as percentages in explanations (inputs and settings: those typed `Fraction`)."""
 
 BOOKKEEPING_VALUES: frozenset[str] = frozenset({
     "gap_leader", "undetermined_kind", "undetermined_between", "unsettled_bias", "unsettled_noise", "settled_by",

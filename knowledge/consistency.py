@@ -3,14 +3,15 @@ the likely causes. A negative gap is never a finding: it is not diagnosed as a p
 beyond the noise (its high end below zero, and at least `min_gap` below zero) it gets a caveat."""
 from __future__ import annotations
 
-from .dsl import Diagnose, Rule, absent, all_of, any_of, eq, gt, known, lt, setting, times
+from .fields import range_high_field
+from .dsl import AllOf, Diagnose, Rule, absent, all_of, any_of, eq, gt, known, lt, setting, times
 
 __all__ = ["RULES"]
 
 
-def _negative(gap: str):
+def _negative(gap: str) -> AllOf:
     """The gap is clearly negative: at least min_gap below zero and its whole plausible range below zero."""
-    return all_of(lt(gap, times(setting("min_gap"), -1)), lt(f"range_high:{gap}", 0))
+    return all_of(lt(gap, times(setting("min_gap"), -1)), lt(range_high_field(gap), 0))
 
 
 RULES: tuple[Rule, ...] = (

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from .fields import member
 from .dsl import (
     Ask, Diagnose, Recommend, Rule, Value, Values, absent, all_of, any_of, ge, known, ne, not_recommended, same_or_unknown,
     setting,
@@ -15,7 +16,7 @@ def _total(facts: Mapping[str, Any]) -> int | None:
     if facts.get("total_examples") is not None:
         return facts["total_examples"]
     sizes = [facts.get(k) for k in ("train_size", "dev_size", "test_size")]
-    return sum(sizes) if all(s is not None for s in sizes) else None
+    return sum(s for s in sizes if s is not None) if all(s is not None for s in sizes) else None
 
 
 def dev_test_size(total: int, cap: int) -> int:
@@ -66,7 +67,7 @@ def split_imbalance(facts: Mapping[str, Any]) -> float | None:
         return None
     worst = 1.0
     for name in ("dev", "test"):
-        given, suggested = facts.get(f"{name}_size"), facts[f"split:{name}"] * total
+        given, suggested = facts.get(f"{name}_size"), facts[member("split", name)] * total
         if given is None or suggested <= 0:
             continue
         given = max(given, 1)  # an empty set counts as one example: off by the whole suggestion
@@ -75,7 +76,7 @@ def split_imbalance(facts: Mapping[str, Any]) -> float | None:
 
 
 def _rebalance_params(facts: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: facts[f"split:{name}"] for name in ("train", "dev", "test")}
+    return {name: facts[member("split", name)] for name in ("train", "dev", "test")}
 
 
 RULES: tuple[Rule, ...] = (
@@ -140,9 +141,9 @@ RULES: tuple[Rule, ...] = (
         title="Dev and test from the target distribution only",
         when=all_of(known("target_examples"), known("other_distribution_examples")),
         then=(
-            Values("split", mismatched_split, ("target_examples", "other_distribution_examples")),
+            Values("split", mismatched_split, ("target_examples", "other_distribution_examples", "setting:dev_test_cap")),
             Recommend("add_target_data_to_train", params=_mismatched_params,
-                      reads=("target_examples", "other_distribution_examples")),
+                      reads=("target_examples", "other_distribution_examples", "setting:dev_test_cap")),
         ),
         because=(
             "With {target_examples} examples from the distribution you care about and "

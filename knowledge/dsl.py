@@ -18,7 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping, Union
+from typing import Any, Callable, Mapping, Union
+
+# the field-name protocol lives in fields.py; the marker builders are re-exported here, where rules import them
+from .fields import (
+    action_field, diagnosis_field, family, family_of, is_setting, missing_field, setting_field, setting_name,
+)
 
 __all__ = [
     "Fact", "Setting", "Const", "Times", "Plus", "Compare", "Known", "Absent", "AllOf", "AnyOf",
@@ -28,27 +33,6 @@ __all__ = [
     "diagnosis_field", "action_field", "missing_field", "setting_field", "template_fields", "same_or_unknown",
     "not_recommended",
 ]
-
-
-# ---------------------------------------------------------------- field naming
-def diagnosis_field(name: str) -> str:
-    """The snapshot field that holds a concluded diagnosis (its severity, or true)."""
-    return f"diagnosis:{name}"
-
-
-def action_field(name: str) -> str:
-    """The snapshot field that marks a recommended action."""
-    return f"action:{name}"
-
-
-def missing_field(name: str) -> str:
-    """The snapshot field that marks a fact asked for."""
-    return f"missing:{name}"
-
-
-def setting_field(name: str) -> str:
-    """The snapshot field that carries a setting (settings ride on the fact so rules compare within one fact)."""
-    return f"setting:{name}"
 
 
 # ---------------------------------------------------------------- operands
@@ -287,7 +271,7 @@ class Values:
 
     @property
     def field(self) -> str:
-        return f"{self.prefix}:*"
+        return family(self.prefix)
 
 
 @dataclass(frozen=True)
@@ -340,7 +324,7 @@ class Ask:
 Conclusion = Union[Value, Values, Diagnose, Recommend, Ask]
 
 TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
-"""A `{field}` in a rationale template (filled in by `mlstrategy.inference.plan.render`)."""
+"""A `{field}` in a rationale template (filled in by `mlstrategy.inference.plan.fill_template`)."""
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 
@@ -361,6 +345,8 @@ class Rule:
     title: str = ""
     detail: Callable[[Mapping[str, Any]], str] | None = None
     """An optional small pure function whose text is appended to the rationale (e.g. why each candidate lost)."""
+    detail_reads: tuple[str, ...] = ()
+    """The fields (and `setting:x`) the detail function reads, declared beside it like a conclusion's reads."""
     _reads: tuple[str, ...] = field(init=False, repr=False, compare=False)
     _settings: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
@@ -370,16 +356,18 @@ class Rule:
         if not self.then:
             raise ValueError(f"rule {self.id} concludes nothing")
         fields = list(self.when.fields())
-        for conclusion in self.then:
-            fields.extend(conclusion.reads)
+        for reads in (*(c.reads for c in self.then), self.detail_reads):  # a `setting:x` read is a setting, not a fact
+            fields.extend(name for name in reads if not is_setting(name))
         # the rationale may show what the rule concludes; that is not a read
         concluded = set(self.concludes())
         fields.extend(name for name in template_fields(self.because)
-                      if not name.startswith("setting:") and name not in concluded
-                      and f"{name.split(':', 1)[0]}:*" not in concluded)  # nor a member of a family it concludes
+                      if not is_setting(name) and name not in concluded
+                      and family_of(name) not in concluded)  # nor a member of a family it concludes
         object.__setattr__(self, "_reads", tuple(dict.fromkeys(fields)))
         names = list(self.when.settings())
-        names.extend(n.split(":", 1)[1] for n in template_fields(self.because) if n.startswith("setting:"))
+        names.extend(setting_name(n) for reads in (*(c.reads for c in self.then), self.detail_reads)
+                     for n in reads if is_setting(n))
+        names.extend(setting_name(n) for n in template_fields(self.because) if is_setting(n))
         object.__setattr__(self, "_settings", tuple(dict.fromkeys(names)))
 
     def reads(self) -> tuple[str, ...]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .dsl import Ask, Const, Diagnose, Recommend, Rule, Value, Values, absent, all_of, eq, ge, gt, known, setting, times
+from .dsl import Ask, Const, Diagnose, Recommend, Rule, Value, Values, absent, all_of, eq, ge, gt, known, setting
 
 __all__ = ["RULES", "ceiling", "ceilings", "ranked_categories"]
 

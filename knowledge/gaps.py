@@ -5,7 +5,7 @@ from typing import Any, Callable, Mapping
 
 from .dsl import Rule, Value, absent, all_of, any_of, known, same_or_unknown
 
-__all__ = ["RULES", "GAPS", "gap", "bias_bound"]
+__all__ = ["RULES", "GAPS", "gap", "bias_bound", "LADDER", "GAP_ENDS"]
 
 GAPS: tuple[str, ...] = ("avoidable_bias", "variance", "data_mismatch", "dev_set_overfitting")
 """The four gaps of the course, in the order of the chain (train, dev, test)."""
@@ -108,3 +108,25 @@ RULES: tuple[Rule, ...] = (
         detail=_largest_detail,
     ),
 )
+
+
+LADDER: tuple[str, ...] = ("bayes_proxy", "train_error", "train_dev_error", "dev_error", "test_error")
+"""The error ladder, bottom to top: each gap spans two of its steps."""
+
+
+def _gap_ends() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    ends: dict[str, tuple[list[str], list[str]]] = {name: ([], []) for name in GAPS}
+    for rule in RULES:
+        for conclusion in rule.then:
+            if isinstance(conclusion, Value) and conclusion.name in ends:
+                higher, lower = conclusion.reads  # every gap is `higher - lower` (see _gap_rule)
+                lows, highs = ends[conclusion.name]
+                lows.extend(() if lower in lows else (lower,))
+                highs.extend(() if higher in highs else (higher,))
+    return {name: (tuple(lows), tuple(highs)) for name, (lows, highs) in ends.items()}
+
+
+GAP_ENDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = _gap_ends()
+"""For each gap, the ladder steps it may start from and end at, in the order its rules prefer them, read off the
+gap rules themselves (e.g. variance: from train_error to train_dev_error, or to dev_error without one). Pictures
+of the ladder read this rather than keep a copy."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from .fields import member
 from .dsl import Ask, Diagnose, Recommend, Rule, Value, Values, absent, all_of, eq, ge, known
 
 __all__ = ["RULES", "f1_score", "metric_direction", "optimizing_metric", "select_candidate", "candidate_metrics",
@@ -57,10 +58,10 @@ def candidate_metrics(facts: Mapping[str, Any]) -> dict[str, dict[str, float]]:
     table: dict[str, dict[str, float]] = {}
     for candidate in facts.get("candidates") or ():
         metrics = {k: v for k, v in candidate.items() if k not in ("name", "errors_by_class")}
-        derived = facts.get(f"f1:{candidate['name']}")
+        derived = facts.get(member("f1", candidate["name"]))
         if derived is not None and "f1" not in metrics:
             metrics["f1"] = derived
-        weighted = facts.get(f"weighted_error:{candidate['name']}")
+        weighted = facts.get(member("weighted_error", candidate["name"]))
         if weighted is not None:
             metrics["weighted_error"] = weighted
         table[candidate["name"]] = metrics

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .dsl import Ask, Recommend, Rule, Value, absent, all_of, any_of, eq, ge, known, lt, not_recommended, setting
+from .dsl import Ask, Recommend, Rule, Value, absent, all_of, any_of, eq, ge, lt, not_recommended, setting
 
 __all__ = ["RULES", "task_balance"]
 

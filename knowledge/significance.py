@@ -11,6 +11,7 @@ from statistics import NormalDist
 from typing import Any, Callable, Mapping
 
 from .dsl import Ask, Diagnose, Recommend, Rule, Value, absent, all_of, any_of, diagnosed, eq, known, le
+from .fields import ci_high_field, ci_low_field
 from .metrics import candidate_metrics, feasible_candidates, metric_direction, optimizing_metric
 
 __all__ = ["RULES", "wilson", "newcombe", "MEASURED"]
@@ -88,8 +89,8 @@ def _interval_rule(error: str, size: str) -> Rule:
         section="Size of the dev and test sets",
         title=f"Wilson interval of the {error.replace('_', ' ')}",
         when=all_of(known(error), known(size)),
-        then=(Value(f"ci_low:{error}", _wilson_bound(error, size, 0), (error, size)),
-              Value(f"ci_high:{error}", _wilson_bound(error, size, 1), (error, size))),
+        then=(Value(ci_low_field(error), _wilson_bound(error, size, 0), (error, size)),
+              Value(ci_high_field(error), _wilson_bound(error, size, 1), (error, size))),
         because=(f"{{{error}}} measured on {{{size}}} examples: the true rate lies in {{ci_low:{error}}} to "
                  f"{{ci_high:{error}}} (Wilson interval, confidence {{setting:confidence}})."),
     )
@@ -102,8 +103,8 @@ def _gap_interval_rule(gap: str, high: tuple[str, str], low: tuple[str, str], ex
         title=f"Newcombe interval of the {gap.replace('_', ' ')}",
         # tested whenever the size of either set is known; a set of unknown size counts as exact (the detail says so)
         when=all_of(known(gap), known(high[0]), known(low[0]), any_of(known(high[1]), known(low[1])), *extra),
-        then=(Value(f"ci_low:{gap}", _newcombe_bound(high, low, 0), (gap, *high, *low)),
-              Value(f"ci_high:{gap}", _newcombe_bound(high, low, 1), (gap, *high, *low))),
+        then=(Value(ci_low_field(gap), _newcombe_bound(high, low, 0), (gap, *high, *low)),
+              Value(ci_high_field(gap), _newcombe_bound(high, low, 1), (gap, *high, *low))),
         because=(f"{gap.replace('_', ' ').capitalize()} {{{gap}}} lies in {{ci_low:{gap}}} to {{ci_high:{gap}}} "
                  "(Newcombe's interval for a difference of two proportions, confidence {setting:confidence}; "
                  "conservative when the two sets are not independent samples)."),
@@ -116,7 +117,7 @@ def _not_significant_rule(gap: str) -> Rule:
         id=f"significance.{gap}_not_significant",
         section="Size of the dev and test sets",
         title=f"{gap.replace('_', ' ').capitalize()} within the noise",
-        when=all_of(diagnosed(gap), le(f"ci_low:{gap}", 0)),
+        when=all_of(diagnosed(gap), le(ci_low_field(gap), 0)),
         then=(Diagnose("gap_not_significant"), Recommend("bigger_dev_set", addresses=("gap_not_significant",))),
         because=(f"{gap.replace('_', ' ').capitalize()} {{{gap}}} could be zero: its interval {{ci_low:{gap}}} to "
                  f"{{ci_high:{gap}}} contains 0 at these set sizes. Enlarge the dev set (and measure again) rather "
@@ -190,7 +191,8 @@ RULES: tuple[Rule, ...] = (
         section="Size of the dev and test sets",
         title="Can the dev set separate the two best candidates?",
         when=all_of(known("candidates"), known("dev_size")),
-        then=(Value("candidate_margin_ci_low", _margin_low, ("candidates", "dev_size", "optimizing_metric", "f1:*")),),
+        then=(Value("candidate_margin_ci_low", _margin_low, ("candidates", "dev_size", "optimizing_metric", "f1:*",
+                                                             "maximize", "minimize", "satisficing", "weighted_error:*")),),
         because="The difference between the two best candidates is at least {candidate_margin_ci_low} "
                 "on {dev_size} dev examples (Newcombe interval, confidence {setting:confidence}).",
     ),

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 from .dsl import (
     Ask, Const, Diagnose, Recommend, Rule, Value, all_of, any_of, eq, known, not_diagnosed,
 )
+from .fields import ci_high_field, ci_low_field, range_high_field, range_low_field
 from .gaps import GAPS, bias_bound
 
 __all__ = ["RULES", "gap_range", "gap_ranges", "leader", "UNDETERMINED"]
@@ -32,7 +33,7 @@ def gap_range(name: str, facts: Mapping[str, Any]) -> tuple[float, float] | None
         return (0.0, round(high, 12))
     if facts.get(name) is None:
         return None
-    low, high = facts.get(f"ci_low:{name}"), facts.get(f"ci_high:{name}")
+    low, high = facts.get(ci_low_field(name)), facts.get(ci_high_field(name))
     if low is None or high is None:
         return (facts[name], facts[name])
     return (low, high)
@@ -75,8 +76,9 @@ def leader(facts: Mapping[str, Any]) -> dict[str, Any]:
     if _mixed_variance(facts) and "variance" in contenders:
         contenders.insert(contenders.index("variance") + 1, "data_mismatch")
     between = tuple(contenders)
-    kind = {("avoidable_bias", "variance"): "bias_or_variance",
-            ("variance", "data_mismatch"): "variance_or_data_mismatch"}.get(between, "gaps_undetermined")
+    kinds: dict[tuple[str, ...], str] = {("avoidable_bias", "variance"): "bias_or_variance",
+                                         ("variance", "data_mismatch"): "variance_or_data_mismatch"}
+    kind = kinds.get(between, "gaps_undetermined")
     out: dict[str, Any] = {"leader": "undetermined", "between": between, "kind": kind}
     if "avoidable_bias" in between and bias_bound(facts) is not None:
         out["bias"] = bias_bound(facts)
@@ -103,7 +105,7 @@ def _settled_by(facts: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(settle))
 
 
-_LEADER_READS = (*GAPS, *(f"ci_low:{g}" for g in GAPS), *(f"ci_high:{g}" for g in GAPS), "ci_high:train_error",
+_LEADER_READS = (*GAPS, *(ci_low_field(g) for g in GAPS), *(ci_high_field(g) for g in GAPS), "ci_high:train_error",
                  "train_error", "bayes_proxy", "bayes_error", "train_dev_error", "train_distribution",
                  "dev_distribution", "diagnosis:meets_target")
 
@@ -115,10 +117,10 @@ def _range_rule(name: str) -> Rule:
         section="Understanding human-level performance" if bound else "Size of the dev and test sets",
         title=f"What is known about the {name.replace('_', ' ')}",
         when=known("train_error") if bound else known(name),
-        then=(Value(f"range_low:{name}", lambda f: (gap_range(name, f) or (None, None))[0],
-                    (name, f"ci_low:{name}", "train_error", "ci_high:train_error", "bayes_proxy", "bayes_error")),
-              Value(f"range_high:{name}", lambda f: (gap_range(name, f) or (None, None))[1],
-                    (name, f"ci_high:{name}", "train_error", "ci_high:train_error", "bayes_proxy", "bayes_error"))),
+        then=(Value(range_low_field(name), lambda f: (gap_range(name, f) or (None, None))[0],
+                    (name, ci_low_field(name), "train_error", "ci_high:train_error", "bayes_proxy", "bayes_error")),
+              Value(range_high_field(name), lambda f: (gap_range(name, f) or (None, None))[1],
+                    (name, ci_high_field(name), "train_error", "ci_high:train_error", "bayes_proxy", "bayes_error"))),
         because=(f"The {name.replace('_', ' ')} lies in {{range_low:{name}}} to {{range_high:{name}}}"
                  + (": a bound when no human level is given or the model is past it, else the estimate "
                     "(with the training error's interval when its set size is known)." if bound else
@@ -162,6 +164,7 @@ def _undetermined_rule(kind: str, because: str) -> Rule:
         then=(Diagnose(kind),),
         because=because,
         detail=_why_undetermined,
+        detail_reads=(*_LEADER_READS, "setting:min_gap"),  # the plausible ranges it shows come from leader()
     )
 
 
@@ -179,7 +182,7 @@ RULES: tuple[Rule, ...] = (
         id="uncertainty.leader",
         section="Understanding human-level performance",
         title="Which gap is the problem, if the facts can tell",
-        when=any_of(*(known(f"range_high:{name}") for name in GAPS)),
+        when=any_of(*(known(range_high_field(name)) for name in GAPS)),
         then=(Value("gap_leader", _leader_value("leader"), _LEADER_READS),
               Value("undetermined_kind", _leader_value("kind"), _LEADER_READS),
               Value("undetermined_between", _leader_value("between"), _LEADER_READS),

@@ -13,7 +13,7 @@ from ._version import __version__
 from .facts import Situation
 from .settings import Settings
 from .advice import Action, Advice, Diagnosis, MissingFact, Reason
-from .consult import advise, rules
+from .advisor import advise, rules
 from .batch import BatchError, advise_many
 from .inference.engine import EngineError, RuleError
 from .inference.explain import Explanation, UnknownName, WhyNot

@@ -48,7 +48,7 @@ class Reason:
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = self._render()
+            self._text = self._render() if self._render is not None else ""
         return self._text
 
     def __eq__(self, other: object) -> bool:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover - concurrent.futures.process imports multi
 from pydantic import ValidationError
 
 from .advice import Advice
-from .consult import default_engine
+from .advisor import default_engine
 from .facts import Situation, describe_errors
 from .settings import Settings
 
@@ -133,7 +133,7 @@ def advise_many(
     finally:
         if bar is not None:
             bar.stop()
-        if own_pool:
+        if own_pool and executor is not None:
             executor.shutdown()
     engine = default_engine()
     fields = chosen.as_fields()

@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable, Mapping
 from pydantic import ValidationError
 
 from .advice import Advice
-from .consult import advise, default_engine
+from .advisor import advise, default_engine
 from .facts import FACT_GROUPS, Situation, parse_fraction, unwrap_annotation
 from .inference.compile import producers_of
 from .inference.engine import Engine
@@ -484,6 +484,8 @@ def _solve(op: str, target: Any, kind: str, rng: Random, project: Project, choic
             return rng.choice(others) if others else None
     if not isinstance(target, (int, float)) or isinstance(target, bool):
         return None
+    target_low: float  # a whole number for counts, where floor and ceiling bracket a fractional target
+    target_high: float
     if kind == "count" and isinstance(target, float) and not target.is_integer():
         target_low, target_high = math.floor(target), math.ceil(target)
     else:

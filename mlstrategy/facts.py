@@ -17,7 +17,7 @@ import sys
 import types
 import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal, Mapping
+from typing import Annotated, Any, Literal, Mapping, get_args
 
 from pydantic import (
     BaseModel,
@@ -56,6 +56,10 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- value types
+_UNIT = {"ge": 0, "le": 1}
+"""The allowed range of a fraction, in every fraction error's context (`ge`/`le`, pydantic's own keys)."""
+
+
 def parse_fraction(value: Any) -> float:
     """Read an error level: a number in [0, 1] or a percentage string such as "8%" or "8.5 %".
 
@@ -63,39 +67,39 @@ def parse_fraction(value: Any) -> float:
     error says so ("did you mean 8% = 0.08?") instead of guessing.
     """
     if isinstance(value, bool):
-        raise PydanticCustomError("fraction_type", "must be a fraction in [0, 1], not a boolean")
+        raise PydanticCustomError("fraction_type", "must be a fraction in [0, 1], not a boolean", _UNIT)
     if isinstance(value, str):
         text = value.strip().replace(" ", "")
         try:
             if "_" in text:  # float("1_0") is 10.0: '1_0%' is a typo, not 10%
                 raise ValueError(text)
-            number = round(_to_float(text[:-1]) / 100, 12) if text.endswith("%") else _to_float(text)  # "0.7%" -> 0.007
+            number = round(_to_float(text[:-1], **_UNIT) / 100, 12) if text.endswith("%") else _to_float(text, **_UNIT)  # "0.7%" -> 0.007
         except ValueError:
             raise PydanticCustomError(
                 "fraction_parsing",
                 "must be a fraction in [0, 1] or a percentage such as '8%'; got '{value}'",
-                {"value": excerpt(value)},
+                {"value": excerpt(value), **_UNIT},
             ) from None
     elif isinstance(value, (int, float)):
-        number = _to_float(value)
+        number = _to_float(value, **_UNIT)
     else:
         raise PydanticCustomError(
             "fraction_type",
             "must be a fraction in [0, 1] or a percentage such as '8%'; got {kind}",
-            {"kind": type(value).__name__},
+            {"kind": type(value).__name__, **_UNIT},
         )
     if not math.isfinite(number):
         raise PydanticCustomError("fraction_finite", "must be a finite fraction in [0, 1]; got {value}",
-                                  {"value": excerpt(value)})
+                                  {"value": excerpt(value), **_UNIT})
     if number < 0 or number > 1:
         if 1 < number <= 100:
             raise PydanticCustomError(
                 "fraction_range",
                 "must be a fraction in [0, 1]; got {value}. Did you mean {pct}% = {fraction}?",
-                {"value": excerpt(value), "pct": _trim(number), "fraction": _trim(number / 100)},
+                {"value": excerpt(value), "pct": _trim(number), "fraction": _trim(number / 100), **_UNIT, "suggestion": round(number / 100, 12)},
             )
         raise PydanticCustomError(
-            "fraction_range", "must be a fraction in [0, 1]; got {value}", {"value": excerpt(value)}
+            "fraction_range", "must be a fraction in [0, 1]; got {value}", {"value": excerpt(value), **_UNIT}
         )
     return number
 
@@ -187,14 +191,14 @@ def unwrap_annotation(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
     return annotation, metadata
 
 
-def _to_float(value: Any) -> float:
+def _to_float(value: Any, **context: Any) -> float:
     """float(value), with an integer too large for a float reported as a validation error, not OverflowError."""
     try:
         return float(value)
     except OverflowError:
         digits = _digits(value) if isinstance(value, int) else len(str(value).lstrip("-"))
         raise PydanticCustomError("number_too_large", "is too large to be a number here ({digits} digits)",
-                                  {"digits": digits}) from None
+                                  {"digits": digits, **context}) from None
 
 
 def _trim(number: float) -> str:
@@ -204,12 +208,12 @@ def _trim(number: float) -> str:
 
 def _no_bool(value: Any) -> Any:
     if isinstance(value, bool):
-        raise PydanticCustomError("count_type", "must be a non-negative whole number, not a boolean")
+        raise PydanticCustomError("count_type", "must be a non-negative whole number, not a boolean", {"ge": 0})
     if isinstance(value, int) and abs(value) > 10**15:
         raise PydanticCustomError("count_range", "must be at most 10**15 examples; got a {digits}-digit number",
-                                  {"digits": _digits(value)})
+                                  {"digits": _digits(value), "ge": 0, "le": 10**15})
     if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
-        raise PydanticCustomError("count_type", "must be a whole number of examples; got {value}", {"value": value})
+        raise PydanticCustomError("count_type", "must be a whole number of examples; got {value}", {"value": value, "ge": 0})
     return value
 
 
@@ -284,7 +288,8 @@ def check_keys(data: Mapping[str, Any], fields: Mapping[str, Any], *, what: str)
     raise PydanticCustomError(
         "unknown_fact",
         "unknown {what} name(s): {names}. Valid names: {valid}",
-        {"what": "fact" if what == "Situation" else f"{what} field", "names": ", ".join(parts), "valid": ", ".join(fields)},
+        {"what": "fact" if what == "Situation" else f"{what} field", "names": ", ".join(parts), "valid": ", ".join(fields),
+         "unknown": tuple(unknown), "suggestions": {key: suggest(key, fields) for key in unknown}, "choices": tuple(fields)},
     )
 
 
@@ -436,7 +441,7 @@ class ErrorAnalysis(_Strict):
                 raise PydanticCustomError(
                     "tally_range",
                     "category '{name}' counts {count} of only {examined} examined errors",
-                    {"name": name, "count": count, "examined": self.examined},
+                    {"name": name, "count": count, "examined": self.examined, "value": count, "ge": 0, "le": self.examined},
                 )
         return self
 
@@ -772,3 +777,15 @@ def _file_error(path: Path, why: str) -> ValidationError:
                                       {"path": excerpt(str(path), 200), "why": _one_line(why)}),
           "loc": ("file",), "input": str(path)}],
     )
+
+
+def fraction_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of a model typed `Fraction` (alone, optional, or inside a mapping): the metadata that decides
+    which values read as percentages, instead of a guess from the name."""
+
+    def holds_fraction(annotation: Any) -> bool:
+        return annotation == Fraction or any(holds_fraction(arg) for arg in get_args(annotation))
+
+    marks = get_args(Fraction)[1:]  # a bare `Fraction` field keeps its validator in the field's metadata
+    return frozenset(name for name, info in model.model_fields.items()
+                     if holds_fraction(info.annotation) or any(mark in info.metadata for mark in marks))

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .advice import Advice, MissingFact
 from .facts import describe_errors, parse_text_value as parse_answer
-from .consult import advise, rules
+from .advisor import advise, rules
 from .facts import Situation, parse_fraction, suggest, unwrap_annotation
 from .settings import Settings
 

@@ -156,7 +156,7 @@ def ladder_figure(advice: "Advice") -> "Figure":
     primary = advice.primary_problem
     diagnosis = advice.diagnosis(primary) if primary else None
     if diagnosis is not None:
-        size = f" ({format_value(primary, diagnosis.severity)})" if diagnosis.severity is not None else ""
+        size = f" ({format_value(primary or '', diagnosis.severity)})" if diagnosis.severity is not None else ""
         title = f"Primary problem: {diagnosis.title}{size}"
     else:  # can't tell yet, meets the target, the chosen model, or nothing to fix: the headline says which
         title = "\n".join(textwrap.wrap(one_line(advice.headline), 72)[:2])
@@ -367,7 +367,7 @@ def graph_figure(advice: "Advice", graph: nx.DiGraph | None = None) -> "Figure":
             data = graph.nodes[node]
             style = dict(_NODE_STYLE.get(data.get("kind"), _NODE_STYLE["value"]), linewidth=1.0)
             where = (i * col_width, ((len(column) - 1) / 2 - j) * row_height)
-            text = {"s": _node_label(data), "ha": "center", "va": "center", "fontsize": 7.5,
+            text: dict[str, Any] = {"s": _node_label(data), "ha": "center", "va": "center", "fontsize": 7.5,
                     "fontweight": "bold" if data.get("kind") in ("diagnosis", "action") else "normal"}
             boxes[node] = ax.text(*where, **text, color="none", zorder=1,
                                   bbox={**style, "facecolor": "none", "edgecolor": "none"})

@@ -31,13 +31,14 @@ from .advice import Advice
 from .cases import (
     DIFFICULTIES, Generated, NotFound, difficulty_of, fired, generate, hard_features, input_closure, neighbours,
 )
-from .consult import default_engine
+from .advisor import default_engine
 from .facts import FACT_GROUPS, Situation
 from .inference.evaluate import failures
 from .inference.explain import Explanation
 from .inference.formatting import field_title, format_value, percent
 from .knowledge.catalog import ACTIONS, DIAGNOSES
 from .knowledge.dsl import Ask, Diagnose, Recommend, Rule
+from .knowledge.fields import member, split_field
 from .knowledge.sections import SECTIONS, section_order
 from .knowledge.stories import FACT_SENTENCES, FALLBACK_SENTENCE, NOTHING_YET, TOPIC_LEADS, Project
 
@@ -207,12 +208,12 @@ def _title(kind: str, name: str) -> str:
 
 
 def _concluded(advice: Advice, kind: str, name: str) -> bool:
-    return advice.trace.facts.get(f"{kind}:{name}") is not None
+    return advice.trace.facts.get(member(kind, name)) is not None
 
 
 def _producible(kind: str) -> list[str]:
     """Every name of a kind some rule can conclude (the catalogue's and any new rule's), in a stable order."""
-    names = {field.split(":", 1)[1] for field in default_engine().knowledge.producers if field.startswith(f"{kind}:")}
+    names = {split_field(field)[1] for field in default_engine().knowledge.producers if split_field(field)[0] == kind}
     return sorted(names)
 
 
@@ -235,7 +236,7 @@ def _why(advice: Advice, name: str, kind: str) -> str:
     seen: set[str] = set()
     level = [advice.why(name, kind=kind)]
     while level and len(steps) < BRIEF_STEPS:
-        following = []
+        following: list[Explanation] = []
         for node in level:
             for step in node.rules:
                 if step.rule not in seen and len(steps) < BRIEF_STEPS:
@@ -256,7 +257,7 @@ def _why_not(advice: Advice, name: str, kind: str) -> str:
         lines.append(("" if index == 0 else "  ") + f"[{check.rule}] ({check.section}) does not hold: "
                      + "; ".join(map(str, check.failures)))
         nested = next((n for n in check.because_missing if n.nearest is not None), None)
-        if nested is not None and index == 0:
+        if nested is not None and nested.nearest is not None and index == 0:
             lines.append(f"    ({nested.name}: [{nested.nearest.rule}] " + "; ".join(map(str, nested.nearest.failures)) + ")")
     return "Why not: " + "\n".join(lines)
 
@@ -297,7 +298,7 @@ def _section_of(explanation: Explanation, fallback: str) -> str:
 
 
 def _one_of(advice: Advice, question: str, prompt: str, kind: str, name: str, pool: Iterable[str], rng: Random,
-            section: str | None = None) -> Question:
+            section: str | None = None) -> Question | None:
     """A question whose answer is one concluded diagnosis or action, against distractors from `pool` that were not;
     graded in the section of the rule that concluded it (or `section`)."""
     wrong = _distractors(advice, kind, pool, rng)

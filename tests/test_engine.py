@@ -21,10 +21,9 @@ from typing import Any
 import pytest
 
 import mlstrategy as mls
-from mlstrategy.inference.compile import KnowledgeError, compile_knowledge
 from mlstrategy.inference.engine import Engine
 from mlstrategy.knowledge import RULES
-from mlstrategy.knowledge.dsl import Rule, Value, absent, any_of, ge, gt, known
+from mlstrategy.knowledge.dsl import Rule, Value, any_of, ge, gt, known
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = {"human_error": 0.01, "train_error": 0.08, "dev_error": 0.10}  # the course's bias example
@@ -350,47 +349,6 @@ def test_tiny_cases_are_not_trivial() -> None:
     problems = [expected_advice(facts, settings)["problems"] for facts, settings in TINY_CASES]
     assert any(problems) and not all(problems)
     assert any("variance" in p for p in problems) and any("avoidable_bias" in p for p in problems)
-
-
-# ---------------------------------------------------------------- compile-time checks
-def _rule(rule_id: str, when: Any, concludes: str, reads: tuple[str, ...] = ()) -> Rule:
-    return Rule(
-        id=rule_id, section="Avoidable bias", when=when,
-        then=(Value(concludes, lambda facts: 1.0, reads),), because="test rule",
-    )
-
-
-@pytest.mark.parametrize(
-    "rules",
-    [
-        pytest.param(
-            (_rule("test.a", known("y"), "x"), _rule("test.b", known("x"), "y")), id="positive-cycle"),
-        pytest.param(
-            (_rule("test.a", absent("y"), "x"), _rule("test.b", known("x"), "y")), id="cycle-through-negation"),
-        pytest.param(
-            (_rule("test.a", gt("z", 0.5), "x"), _rule("test.b", known("x"), "y"),
-             _rule("test.c", known("y"), "z")), id="three-rule-cycle"),
-    ],
-)
-def test_the_compiler_rejects_a_cycle(rules: tuple[Rule, ...]) -> None:
-    with pytest.raises(KnowledgeError, match="cycle"):
-        compile_knowledge(rules)
-    with pytest.raises(KnowledgeError):
-        Engine(RULES + rules)
-
-
-def test_the_compiler_rejects_a_duplicate_rule_id() -> None:
-    first = _rule("test.same", known("train_error"), "x")
-    second = _rule("test.same", known("dev_error"), "y")
-    with pytest.raises(KnowledgeError, match="test.same"):
-        compile_knowledge((first, second))
-    with pytest.raises(KnowledgeError):
-        Engine(RULES + (RULES[0],))
-
-
-def test_the_knowledge_base_itself_compiles() -> None:
-    compiled = compile_knowledge(RULES)
-    assert set(compiled.strata) == {rule.id for rule in RULES}
 
 
 # ---------------------------------------------------------------- any_of fires once

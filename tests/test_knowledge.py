@@ -1,13 +1,11 @@
 """The knowledge base as a whole: well-formed, covering the course, every rule and conclusion reachable."""
 from __future__ import annotations
 
-import pytest
 
 import mlstrategy as mls
-from mlstrategy.inference.compile import KnowledgeError, compile_knowledge
 from mlstrategy.knowledge import RULES
 from mlstrategy.knowledge.catalog import ACTIONS, DIAGNOSES
-from mlstrategy.knowledge.dsl import Const, Diagnose, Recommend, Rule, Value, eq, known
+from mlstrategy.knowledge.dsl import Diagnose, Recommend
 from mlstrategy.knowledge.sections import SECTIONS
 
 # Situations that together make every rule fire at least once (the course's own cases, mostly).
@@ -107,47 +105,3 @@ def test_every_concluded_name_is_catalogued():
             if isinstance(conclusion, Recommend):
                 assert conclusion.action in ACTIONS, rule.id
                 assert set(conclusion.addresses) <= set(DIAGNOSES), rule.id
-
-
-def _rule(rule_id, when, then, because="x"):
-    return Rule(id=rule_id, section=SECTIONS[0], when=when, then=then, because=because, title="t")
-
-
-def test_compiler_rejects_a_field_nobody_provides():
-    typo = _rule("test.typo", known("trian_error"), (Diagnose("variance"),))
-    with pytest.raises(KnowledgeError, match="did you mean 'train_error'"):
-        compile_knowledge([*RULES, typo])
-    bare_string = _rule("test.bare", eq("train_label_errors", "random"), (Diagnose("variance"),))
-    with pytest.raises(KnowledgeError, match="random"):
-        compile_knowledge([*RULES, bare_string])
-    compile_knowledge([*RULES, _rule("test.ok", eq("train_label_errors", Const("random")), (Diagnose("variance"),))])
-
-
-def test_compiler_rejects_cycles_and_duplicate_ids():
-    a = _rule("test.a", known("value_b"), (Value("value_a", lambda f: 1, ()),))
-    b = _rule("test.b", known("value_a"), (Value("value_b", lambda f: 1, ()),))
-    with pytest.raises(KnowledgeError, match="cycle"):
-        compile_knowledge([a, b])
-    with pytest.raises(KnowledgeError, match="defined twice"):
-        compile_knowledge([*RULES, RULES[0]])
-
-
-def test_strata_respect_every_read():
-    compiled = compile_knowledge(RULES)
-    for rule in RULES:
-        for field in rule.reads():
-            for producer in compiled.producers.get(field, ()):
-                if producer != rule.id:
-                    assert compiled.strata[producer] < compiled.strata[rule.id], (producer, rule.id, field)
-
-
-def test_the_rule_dependency_graph_is_acyclic_and_matches_the_strata():
-    import networkx as nx
-
-    from mlstrategy.inference.compile import dependency_graph
-
-    graph = dependency_graph(RULES)
-    compiled = compile_knowledge(RULES)
-    assert nx.is_directed_acyclic_graph(graph) and set(graph.nodes) == {rule.id for rule in RULES}
-    for producer, reader in graph.edges:
-        assert compiled.strata[producer] < compiled.strata[reader]

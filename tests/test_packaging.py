@@ -7,7 +7,6 @@ import sys
 import venv
 from pathlib import Path
 
-import pytest
 
 import mlstrategy as mls
 from conftest import ROOT
@@ -22,10 +21,10 @@ def test_version_is_written_once_and_reported():
 
 
 def test_rule_catalogue_is_current():
-    from mlstrategy.catalogue import markdown
+    from mlstrategy.rules_doc import markdown
 
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert committed == markdown(), "docs/rules.md is stale: run `python -m mlstrategy.catalogue > docs/rules.md`"
+    assert committed == markdown(), "docs/rules.md is stale: run `python -m mlstrategy.rules_doc > docs/rules.md`"
     for rule in mls.rules():
         assert f"### `{rule.id}`" in committed
     assert "docs/rules.md" in (ROOT / "README.md").read_text()

@@ -13,7 +13,6 @@ from pydantic import ValidationError
 
 import mlstrategy as mls
 from mlstrategy.inference.engine import Engine
-from mlstrategy.inference.evaluate import holds
 from mlstrategy.knowledge import RULES
 from strategies import (
     ERROR_FIELDS, bad_counts, bad_distributions, bad_fractions, error_situations, fractions,
@@ -166,31 +165,6 @@ def test_more_error_from_training_on_raises_avoidable_bias_by_the_same_amount(
         assume(bias - chosen.min_gap > TOL and bias - chosen.secondary_gap_ratio * largest > TOL)
         assert after.diagnosis("avoidable_bias") is not None, (facts, raised)
         event("avoidable bias stayed diagnosed")
-
-
-# ---------------------------------------------------------------- why_not agrees with the engine
-def _kind_and_name(field: str) -> tuple[str, str]:
-    prefix, _, rest = field.partition(":")
-    return (prefix, rest) if rest and prefix in ("diagnosis", "action", "missing") else ("value", field)
-
-
-@some
-@given(facts=situations(), overrides=settings_overrides)
-def test_evaluator_agrees_with_engine(facts: dict, overrides: dict) -> None:
-    advice = mls.advise(facts, settings=overrides)
-    knowledge, trace = advice._knowledge, advice.trace
-    fired = {firing.rule for firing in trace.firings}
-    for rule in knowledge.rules:
-        snapshot = trace.snapshots[knowledge.strata[rule.id]]
-        assert holds(rule.when, snapshot) == (rule.id in fired), (rule.id, snapshot)
-    for field in knowledge.producers:
-        kind, name = _kind_and_name(field)
-        if kind == "missing" or field.endswith(":*") or trace.facts.get(field) is not None:
-            continue  # questions are not conclusions; a value family (`ceiling:*`) has no single name
-        answer = advice.why_not(name, kind)
-        assert not answer.concluded, field
-        assert answer.checks, field
-        assert all(check.failures for check in answer.checks), (field, answer)
 
 
 # ---------------------------------------------------------------- invalid input

@@ -1,0 +1,81 @@
+"""The advisor: `advise()` (facts in, advice out) and `rules()`, over one engine per process compiled on first use.
+
+(Named for what it holds: the interactive `consult()` is in interactive.py; `mlstrategy.consult` re-exports this.)
+"""
+from __future__ import annotations
+
+import os
+import threading
+from functools import cached_property
+from typing import Any, Mapping
+
+from .advice import Advice
+from .facts import Situation
+from .inference.engine import Engine
+from .knowledge import RULES
+from .knowledge.dsl import Rule
+from .settings import Settings
+
+__all__ = ["advise", "rules", "default_engine"]
+
+_engine: Engine | None = None
+_engine_lock = threading.Lock()
+
+
+def _after_fork_in_child() -> None:
+    """Fork safety (issue 11): a child forked while another thread held a lock inherits it held, forever.
+
+    The engine resets its own lock (inference/engine.py); here the lock that guards the default engine, and the
+    per-class locks of `functools.cached_property` on Python 3.10-3.11 (one lock for all instances of a class:
+    a thread computing `advice.actions` at the fork would block every `actions` in the child)."""
+    global _engine_lock
+    _engine_lock = threading.Lock()
+    for value in vars(Advice).values():
+        if isinstance(value, cached_property) and hasattr(value, "lock"):
+            value.lock = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def default_engine() -> Engine:
+    """The process-wide engine over the whole knowledge base (compiled on first call)."""
+    global _engine
+    if _engine is None:
+        with _engine_lock:
+            if _engine is None:
+                _engine = Engine(RULES)
+    return _engine
+
+
+def advise(
+    situation: Situation | Mapping[str, Any] | None = None,
+    /,
+    *,
+    settings: Settings | Mapping[str, Any] | None = None,
+    engine: Engine | None = None,
+    **facts: Any,
+) -> Advice:
+    """Diagnose an ML project and plan what to do next, explaining every item back to your facts.
+
+    Give facts as a `Situation`, a mapping (e.g. parsed YAML), flat keywords (names in docs/vocabulary.md),
+    or a mapping updated by keywords. Error levels are fractions or strings like "8%". Thresholds go
+    in `settings`, never among the facts. Invalid input raises `pydantic.ValidationError` before anything runs.
+
+    >>> advice = advise(human_error=0.075, train_error=0.08, dev_error=0.10)
+    >>> advice.primary_problem, advice.values["variance"]
+    ('variance', 0.02)
+    """
+    given = Situation.from_any(situation, **facts)
+    chosen = Settings.from_any(settings)
+    engine = engine or default_engine()
+    trace = engine.consult(given.given(), chosen.as_fields())
+    return Advice(given, chosen, trace, engine.knowledge)
+
+
+def rules() -> tuple[Rule, ...]:
+    """Every rule of the knowledge base, in the course's order (id, section, conditions, conclusions, rationale)."""
+    from .knowledge.sections import section_order
+
+    return tuple(sorted(RULES, key=lambda rule: (section_order(rule.section), rule.id)))

@@ -1,0 +1,77 @@
+"""inference/plan.py: rationales filled for people, diagnoses ranked, actions merged and ordered, questions ranked."""
+from __future__ import annotations
+
+from mlstrategy.inference.engine import Concluded, Firing, Trace
+from mlstrategy.inference.plan import order_actions, rank_diagnoses, rank_questions, rationale, fill_template
+from mlstrategy.knowledge.dsl import Rule, Value, known
+
+
+def firing(rule_id: str, *concluded: Concluded, stratum: int = 0) -> Firing:
+    return Firing(rule_id, stratum, tuple(concluded))
+
+
+def diagnosis(name: str, severity: float | None = None) -> Concluded:
+    return Concluded("diagnosis", name, f"diagnosis:{name}", severity)
+
+
+def action(name: str, *addresses: str, **params: object) -> Concluded:
+    return Concluded("action", name, f"action:{name}", True, params, addresses)
+
+
+def trace(*firings: Firing, facts: dict | None = None, inputs: dict | None = None) -> Trace:
+    return Trace(inputs=inputs or {}, settings={}, facts=facts or {}, firings=list(firings))
+
+
+def test_render_fills_a_template_as_people_read_it() -> None:
+    facts = {"train_error": 0.08, "dev_size": 10000, "setting:min_gap": 0.001}
+    assert fill_template("{train_error} on {dev_size} (min {setting:min_gap}); {human_error}", facts) == \
+        "8% on 10,000 (min 0.1%); unknown"
+
+
+def test_rationale_appends_the_detail_text_only_when_there_is_one() -> None:
+    base = {"id": "example.rule", "section": "Avoidable bias", "when": known("train_error"),
+            "then": (Value("x", lambda f: 1, ()),), "because": "train error {train_error}."}
+    facts = {"train_error": 0.1}
+    assert rationale(Rule(**base), facts) == "train error 10%."
+    assert rationale(Rule(**base, detail=lambda f: "More."), facts) == "train error 10%. More."
+    assert rationale(Rule(**base, detail=lambda f: ""), facts) == "train error 10%."
+
+
+def test_target_problems_rank_first_then_problems_by_size_then_caveats() -> None:
+    ranked = rank_diagnoses(trace(
+        firing("a.rule", diagnosis("variance", 0.02), diagnosis("avoidable_bias", 0.07)),
+        firing("b.rule", diagnosis("metric_mismatch")),
+        firing("c.rule", diagnosis("near_human_level")),
+    ))
+    assert [d.name for d in ranked] == ["metric_mismatch", "avoidable_bias", "variance", "near_human_level"]
+
+
+def test_a_gap_within_the_noise_ranks_after_a_smaller_significant_one() -> None:
+    facts = {"ci_low:avoidable_bias": -0.01, "ci_low:variance": 0.005}
+    ranked = rank_diagnoses(trace(firing("a.rule", diagnosis("avoidable_bias", 0.07), diagnosis("variance", 0.02)),
+                                  facts=facts))
+    assert [d.name for d in ranked] == ["variance", "avoidable_bias"]
+
+
+def test_an_action_from_several_rules_is_planned_once_with_every_reason_and_parameter() -> None:
+    first = firing("a.rule", action("error_analysis", "data_mismatch", "variance", sample=100))
+    second = firing("b.rule", action("error_analysis", "below_human_level", focus="dogs"), action("bigger_model", "avoidable_bias"))
+    diagnoses = rank_diagnoses(trace(firing("d.rule", diagnosis("avoidable_bias", 0.07), diagnosis("data_mismatch", 0.01),
+                                            diagnosis("below_human_level"))))
+    plan = order_actions(trace(first, second), diagnoses)
+    assert [a.name for a in plan] == ["bigger_model", "error_analysis"]  # by the best-ranked diagnosis addressed
+    merged = plan[1]
+    assert merged.firings == (first, second)
+    assert merged.addresses == ("data_mismatch", "below_human_level")  # only diagnoses concluded (not variance)
+    assert merged.params == {"sample": 100, "focus": "dogs"}
+
+
+def test_questions_are_asked_once_at_their_most_decisive_rank_and_never_for_a_given_fact() -> None:
+    ask = lambda name, why, rank: Concluded("missing", name, f"missing:{name}", (why, rank))  # noqa: E731
+    questions = rank_questions(trace(
+        firing("a.rule", ask("dev_size", "sizes for {dev_error}", 40), ask("human_error", "a proxy", 10)),
+        firing("b.rule", ask("dev_size", "sharper", 20), ask("train_error", "given", 5)),
+        facts={"dev_error": 0.1}, inputs={"train_error": 0.1},
+    ))
+    assert [(q.name, q.rank) for q in questions] == [("human_error", 10), ("dev_size", 20)]
+    assert questions[1].why == "sharper" and questions[1].rules == ("a.rule", "b.rule")
