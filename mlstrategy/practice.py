@@ -32,7 +32,7 @@ from .cases import (
     DIFFICULTIES, Generated, NotFound, difficulty_of, fired, generate, hard_features, input_closure, neighbours,
 )
 from .advisor import default_engine
-from .facts import FACT_GROUPS, Situation
+from .facts import FACT_GROUPS
 from .inference.evaluate import failures
 from .inference.explain import Explanation
 from .inference.formatting import field_title, format_value, percent

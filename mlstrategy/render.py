@@ -19,7 +19,7 @@ from .summary import LIST_LIMIT, brief, key_value_names, shorten, value_rows
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-    from .advice import Action, Advice, Diagnosis, Reason
+    from .advice import Advice, Diagnosis, Reason
     from .choice import ModelChoice
 
 __all__ = ["text", "markdown", "rich_renderable", "graph_dot", "graph_mermaid", "plan_reasons", "choice_table",

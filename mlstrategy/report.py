@@ -248,7 +248,6 @@ def _missing(advice: "Advice") -> str:
 def chain_graph(advice: "Advice") -> Any:
     """The part of the graph behind the headline: the primary (or undetermined) diagnosis and the "do first"
     actions, with everything they rest on; None when there is no such part (the whole graph is shown)."""
-    import networkx as nx
 
     graph = advice.graph
     targets = [f"diagnosis:{advice.primary_problem}"] if advice.primary_problem else []

@@ -11,7 +11,7 @@ from mlstrategy.inference.compile import KnowledgeError, check_exclusions, compi
 from mlstrategy.knowledge import RULES
 from mlstrategy.knowledge.dsl import Recommend, Rule, known
 from mlstrategy.knowledge.exclusions import EXCLUSIONS, Exclusion
-from strategies import error_situations, fractions, situations
+from strategies import error_situations, situations
 
 GAP_VERDICTS = {"avoidable_bias", "variance", "data_mismatch", "dev_set_overfitting"}
 VARIANCE_KNOBS = {"more_data", "regularization", "data_augmentation"}

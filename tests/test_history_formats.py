@@ -3,7 +3,6 @@ TensorBoard event files are written by a real writer), read as they are and judg
 from __future__ import annotations
 
 import json
-import random
 import shutil
 from pathlib import Path
 

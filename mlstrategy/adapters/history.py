@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from ..facts import Situation, suggest
-from ._common import input_error, is_frame, is_path, is_records, join_names, read_table, to_number
+from ._common import input_error, join_names, to_number
 
 __all__ = ["situation_from_history", "read_history", "HistoryReading", "SPELLINGS", "ROLES"]
 
