@@ -213,7 +213,8 @@ RULES: tuple[Rule, ...] = (
         when=all_of(absent("dev_size"), known("largest_gap")),
         then=(Value("dev_gap_could_be_noise", _dev_gap_could_be_noise,
                     ("variance", "data_mismatch", "dev_set_overfitting", "dev_error", "test_error", "train_error",
-                     "train_dev_error", "largest_gap")),),
+                     "train_dev_error", "largest_gap", "setting:min_gap", "setting:secondary_gap_ratio",
+                     "setting:confidence")),),
         because=(f"A gap measured on the dev set could be within the noise of a small dev set ({SMALL_DEV_SET:,} "
                  "examples): whether it is depends on the dev set size."),
     ),

@@ -57,6 +57,13 @@ class Range:
         return cls(low, high, "gt" not in ctx, "lt" not in ctx)
 
 
+def _given(ctx: dict[str, Any], item: Any) -> Any:
+    """The value as given: the context's own value, unless messages replaced it by a bounded text excerpt."""
+    if "value" in ctx and not (isinstance(ctx["value"], str) and "input" in item):
+        return ctx["value"]
+    return item.get("input", ctx.get("value"))
+
+
 def _number(value: Any) -> float | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
@@ -94,6 +101,7 @@ def problems(error: ValidationError) -> list[InputProblem]:
                     (ctx.get("suggestions") or {}).get(name), item["type"], item["msg"], (*loc, name)))
             continue
         found.append(InputProblem(
-            path or "value", ctx["value"] if "value" in ctx else item.get("input"), Range.from_context(ctx),
+            # the value as given (messages show a bounded excerpt of it in ctx["value"])
+            path or "value", _given(ctx, item), Range.from_context(ctx),
             ctx.get("suggestion"), item["type"], item["msg"], loc))
     return found

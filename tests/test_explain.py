@@ -83,7 +83,8 @@ def test_graph_exports(bias):
 
 
 def test_missing_ranked_with_reasons(bias):
-    assert names(bias.missing) == ["train_dev_error", "dev_size", "test_error"]
+    # no dev_size: variance 2% is not worth acting on next to bias 7%, so no dev set size could change the advice
+    assert names(bias.missing) == ["train_dev_error", "test_error"]
     assert all(item.why for item in bias.missing)
     complete = mls.advise(human_error=0.01, train_error=0.08, train_dev_error=0.09, dev_error=0.10, test_error=0.1,
                           dev_size=5000)

@@ -8,10 +8,8 @@ situations, and any read beyond the declaration fails.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Mapping
-from unittest import mock
 
 import pytest
 import yaml
@@ -22,7 +20,7 @@ from pydantic import ValidationError
 import mlstrategy as mls
 from mlstrategy.inference.engine import Engine, Trace
 from mlstrategy.inference.plan import rationale
-from mlstrategy.knowledge.dsl import Rule, Value, all_of, known, setting_field
+from mlstrategy.knowledge.dsl import Recommend, Rule, Value, Values, all_of, known, setting_field
 from mlstrategy.knowledge.fields import family_of
 from test_knowledge import SCENARIOS  # together they fire every rule of the knowledge base
 from strategies import (
@@ -67,19 +65,19 @@ def undeclared(rule: Rule, reads: set[str]) -> set[str]:
     return {key for key in reads if key not in allowed and (family_of(key) or "") not in allowed}
 
 
-@contextmanager
-def recording_conclusions(into: dict[str, set[str]]) -> Iterator[None]:
-    """While active, every rule's conclusions are computed on a Recording; reads land in `into` by rule id."""
-    original = Engine._conclude
-
-    def conclude(rule: Rule, facts: Mapping[str, Any]) -> list[Any]:
-        recorder = Recording(facts)
-        out = list(original(rule, recorder))
+def record_conclusions(trace: Trace, engine: Engine, into: dict[str, set[str]]) -> None:
+    """Compute every fired rule's conclusions again on a Recording of the facts its stratum saw; reads land in
+    `into` by rule id (the engine's own firing path is compiled closures: the same functions, called again)."""
+    items = list(trace.facts.items())
+    for firing in trace.firings:
+        rule = engine.knowledge.rule(firing.rule)
+        recorder = Recording(dict(items[:trace.sizes[firing.stratum]]))
+        for conclusion in rule.then:
+            if isinstance(conclusion, (Value, Values)):
+                conclusion.compute(recorder)
+            elif isinstance(conclusion, Recommend) and conclusion.params is not None:
+                conclusion.params(recorder)
         into.setdefault(rule.id, set()).update(recorder.read)
-        return out
-
-    with mock.patch.object(Engine, "_conclude", staticmethod(conclude)):
-        yield
 
 
 def record_details(trace: Trace, engine: Engine, into: dict[str, set[str]]) -> None:
@@ -99,8 +97,8 @@ def check(facts: Mapping[str, Any], overrides: Mapping[str, Any] | None = None) 
     situation = mls.Situation.from_any(facts)
     engine = default_engine()
     reads: dict[str, set[str]] = {}
-    with recording_conclusions(reads):
-        trace = engine.consult(situation.given(), mls.Settings.from_any(overrides).as_fields())
+    trace = engine.consult(situation.given(), mls.Settings.from_any(overrides).as_fields())
+    record_conclusions(trace, engine, reads)
     record_details(trace, engine, reads)
     found = {rule_id: undeclared(engine.knowledge.rule(rule_id), keys) for rule_id, keys in reads.items()}
     return {rule_id: keys for rule_id, keys in found.items() if keys}
@@ -172,8 +170,7 @@ def test_an_undeclared_read_is_caught() -> None:
     )
     engine = Engine([sneaky])
     reads: dict[str, set[str]] = {}
-    with recording_conclusions(reads):
-        engine.consult({"train_error": 0.1, "dev_error": 0.2}, {})
+    record_conclusions(engine.consult({"train_error": 0.1, "dev_error": 0.2}, {}), engine, reads)
     assert undeclared(sneaky, reads["example.sneaky"]) == {"dev_error"}
     assert undeclared(sneaky, {"train_error"}) == set()
 
