@@ -21,6 +21,7 @@ what it concluded.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import json
 import math
@@ -101,7 +102,8 @@ class Concluded:
     name: str
     field: str
     value: Any = None
-    params: Mapping[str, Any] = field(default_factory=dict)
+    # dataclasses.field in full: the `field` attribute above shadows the imported name in this class body
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     addresses: tuple[str, ...] = ()
 
 

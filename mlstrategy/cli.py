@@ -581,8 +581,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                             "json": lambda: json.dumps(advice.to_node_link(), indent=2, default=str)}[args.format]()
                 _emit(exported, args.output, f"{args.format} graph")
             else:
-                from .inference.explain import UnknownName
+                from .inference.explain import Explanation, UnknownName, WhyNot
 
+                result: Explanation | WhyNot
                 try:
                     result = advice.why(args.name) if args.command == "why" else advice.why_not(args.name)
                 except UnknownName as error:
@@ -592,7 +593,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.format == "json":
                     _emit(json.dumps(result.to_dict(), indent=2, default=str), None)
                 else:
-                    _emit(result.full() if getattr(args, "all", False) else str(result), None)
+                    # --all is a why-not option: only a WhyNot has the nested form (`why` parses no --all)
+                    _emit(result.full() if isinstance(result, WhyNot) and args.all else str(result), None)
     except ValidationError as error:
         sys.stderr.write(f"mlstrategy: invalid input\n{describe_errors(error)}\n")
         return 2

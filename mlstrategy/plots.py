@@ -156,8 +156,8 @@ def ladder_figure(advice: "Advice") -> "Figure":
     primary = advice.primary_problem
     diagnosis = advice.diagnosis(primary) if primary else None
     if diagnosis is not None:
-        size = f" ({format_value(primary or '', diagnosis.severity)})" if diagnosis.severity is not None else ""
-        title = f"Primary problem: {diagnosis.title}{size}"
+        severity = f" ({format_value(primary or '', diagnosis.severity)})" if diagnosis.severity is not None else ""
+        title = f"Primary problem: {diagnosis.title}{severity}"
     else:  # can't tell yet, meets the target, the chosen model, or nothing to fix: the headline says which
         title = "\n".join(textwrap.wrap(one_line(advice.headline), 72)[:2])
     ax.set_title(title, fontsize=12 if "\n" not in title else 10.5, fontweight="bold", loc="left")
@@ -185,39 +185,42 @@ def ladder_figure(advice: "Advice") -> "Figure":
 
     present = set(y)
     for name, _, value in levels:  # an error level measured on a set of known size: its interval as a whisker
-        low, high = _bounds(advice, name, "ci")
-        if low is not None:
+        interval = _bounds(advice, name, "ci")
+        if interval is not None:
+            low, high = interval
             ax.errorbar(x[name], value, yerr=[[max(value - low, 0)], [max(high - value, 0)]], fmt="none",
                         ecolor="#1f3b73", elinewidth=0.9, capsize=3, zorder=3)
     for gap in _GAPS:
         size = advice.values.get(gap)
-        has_size = isinstance(size, (int, float)) and not isinstance(size, bool)
-        range_low, range_high = _bounds(advice, gap, "range")
+        band = _bounds(advice, gap, "range")
         color = "#c5221f" if gap == primary else "#5f6368"
-        style = {"fontsize": 9, "color": color, "fontweight": "bold" if gap == primary else "normal", "zorder": 5}
+        style: dict[str, Any] = {"fontsize": 9, "color": color, "fontweight": "bold" if gap == primary else "normal",
+                                 "zorder": 5}
         ends = _gap_ends(advice, gap, present)
         if ends is None:
-            if range_low is not None:  # one end unknown (no human level): the band where that end could be
-                _range_band(ax, gap, x, y, present, range_low, range_high, color, style)
+            if band is not None:  # one end unknown (no human level): the band where that end could be
+                _range_band(ax, gap, x, y, present, band[0], band[1], color, style)
             continue
-        if not has_size:
+        if not isinstance(size, (int, float)) or isinstance(size, bool):  # no number for the gap: no arrow
             continue
-        low, high = ends
-        at = (x[low] + x[high]) / 2
-        ax.annotate("", xy=(at, y[high]), xytext=(at, y[low]),
+        lower, upper = ends
+        at = (x[lower] + x[upper]) / 2
+        ax.annotate("", xy=(at, y[upper]), xytext=(at, y[lower]),
                     arrowprops={"arrowstyle": "<|-|>", "color": color, "linewidth": 1.6 if gap == primary else 1.1,
                                 "shrinkA": 0, "shrinkB": 0, "mutation_scale": 9},
                     zorder=4)
-        ci_low, ci_high = _bounds(advice, gap, "ci")
-        if ci_low is not None:  # the gap's interval: where its top end could be
-            ax.errorbar(at, y[low] + float(size), yerr=[[max(float(size) - ci_low, 0)], [max(ci_high - float(size), 0)]],
+        interval = _bounds(advice, gap, "ci")
+        if interval is not None:  # the gap's interval: where its top end could be
+            ci_low, ci_high = interval
+            ax.errorbar(at, y[lower] + float(size), yerr=[[max(float(size) - ci_low, 0)],
+                                                          [max(ci_high - float(size), 0)]],
                         fmt="none", ecolor=color, elinewidth=0.9, capsize=4, zorder=4)
         label = f"{field_title(gap)}\n{percent(float(size))}"
-        if abs(y[high] - y[low]) >= 0.16 * top:  # room beside the arrow
-            ax.annotate(label, (at, (y[low] + y[high]) / 2), xytext=(5, 0), textcoords="offset points",
+        if abs(y[upper] - y[lower]) >= 0.16 * top:  # room beside the arrow
+            ax.annotate(label, (at, (y[lower] + y[upper]) / 2), xytext=(5, 0), textcoords="offset points",
                         ha="left", va="center", **style)
         else:  # a short arrow: the label goes above it, clear of both steps
-            ax.annotate(label, (at, max(y[low], y[high])), xytext=(0, 5), textcoords="offset points",
+            ax.annotate(label, (at, max(y[lower], y[upper])), xytext=(0, 5), textcoords="offset points",
                         ha="center", va="bottom", linespacing=1.1, **style)
 
     ax.set_xticks(range(len(levels)), [label for _, label, _ in levels])
@@ -233,11 +236,11 @@ def ladder_figure(advice: "Advice") -> "Figure":
     return figure
 
 
-def _bounds(advice: "Advice", name: str, kind: str) -> tuple[float | None, float | None]:
-    """A value's interval (kind "ci") or plausible range (kind "range") from `Advice.values`, else (None, None)."""
-    low, high = advice.values.get(f"{kind}_low:{name}"), advice.values.get(f"{kind}_high:{name}")
-    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (low, high))
-    return (float(low), float(high)) if numbers else (None, None)
+def _bounds(advice: "Advice", name: str, kind: str) -> tuple[float, float] | None:
+    """A value's interval (kind "ci") or plausible range (kind "range") from `Advice.values`, else None."""
+    ends = [advice.values.get(f"{kind}_{end}:{name}") for end in ("low", "high")]
+    numbers = [float(v) for v in ends if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return (numbers[0], numbers[1]) if len(numbers) == 2 else None
 
 
 def _range_band(ax: Any, gap: str, x: dict[str, float], y: dict[str, float], present: set[str],

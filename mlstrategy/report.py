@@ -23,6 +23,7 @@ from .summary import LIST_LIMIT, brief, shorten
 
 if TYPE_CHECKING:  # pragma: no cover
     from .advice import Advice
+    from .choice import ModelChoice
 
 __all__ = ["html", "fragment", "save_html", "CSS"]
 
@@ -133,6 +134,7 @@ def _primary(advice: "Advice") -> str:
             return (headline + f'<p class="primary {css}"><strong>{label}{_e(pending.title)}</strong> '
                     f"<code>{_e(pending.name)}</code><br>{_e(pending.description)}</p>")
         return headline + '<p class="primary none"><strong>Primary problem:</strong> none found</p>'
+    name = diagnosis.name  # the primary problem's name (the lookup matched it), now known to be set
     size = f" ({_value(name, diagnosis.severity)})" if diagnosis.severity is not None else ""
     return (headline + f'<p class="primary"><strong>Primary problem:</strong> {_e(diagnosis.title)}{size} '
             f"<code>{_e(name)}</code><br>{_e(diagnosis.description)}</p>")
@@ -191,9 +193,8 @@ def _plan(advice: "Advice", reasons: dict[str, list[tuple[Any, bool]]]) -> str:
     return "".join(parts)
 
 
-def _choice(advice: "Advice") -> str:
+def _choice(choice: "ModelChoice") -> str:
     """The candidates by metric, each bound passed or failed, the winner marked."""
-    choice = advice.choice
     header, rows = choice_table(choice)
     head = "".join(f'<th scope="col">{_e(h)}</th>' for h in header)
     body = []
@@ -338,8 +339,9 @@ def fragment(advice: "Advice") -> str:
         "<h1>mlstrategy advice</h1>",
         _primary(advice),
     ]
-    if advice.choice is not None:
-        parts += ["<h2>Model choice</h2>", _choice(advice)]
+    choice = advice.choice
+    if choice is not None:
+        parts += ["<h2>Model choice</h2>", _choice(choice)]
     parts += [
         "<h2>Plan</h2>",
         _plan(advice, by_action),

@@ -96,8 +96,8 @@ def summary_line(advice: "Advice") -> str:
     parts = []
     primary = advice.primary_problem
     diagnosis = advice.diagnosis(primary) if primary else None
-    if diagnosis is not None:
-        parts.append(f"{primary}{_size(primary, diagnosis.severity).replace('(', '').replace(')', '')}")
+    if diagnosis is not None:  # diagnosis.name is the primary problem's (the lookup matched it)
+        parts.append(f"{diagnosis.name}{_size(diagnosis.name, diagnosis.severity).replace('(', '').replace(')', '')}")
     elif advice.undetermined is not None:
         u = advice.undetermined
         parts.append(f"can't tell: {' or '.join(u.between) or u.name}"
@@ -177,17 +177,15 @@ def value_rows(advice: "Advice", names: Iterable[str] | None = None) -> list[Val
         if wanted is not None and name not in wanted:
             continue
         value, found = plain[name], bounds.get(name, {})
+        text = format_value(name, value) if value is not None else ""
         kind, low, high = "", None, None
         if _is_number(found.get("ci_low")) and _is_number(found.get("ci_high")):
             kind, low, high = "ci", float(found["ci_low"]), float(found["ci_high"])
+            level = f"{confidence * 100:g}%"
+            text = f"{text} ({level} CI {_interval(name, low, high)})".strip()
         elif (_is_number(found.get("range_low")) and _is_number(found.get("range_high"))
               and (value is None or found["range_low"] != found["range_high"])):  # a point needs no range
             kind, low, high = "range", float(found["range_low"]), float(found["range_high"])
-        text = format_value(name, value) if value is not None else ""
-        if kind == "ci":
-            level = f"{confidence * 100:g}%"
-            text = f"{text} ({level} CI {_interval(name, low, high)})".strip()
-        elif kind == "range":
             text = (f"{text} (could be {_interval(name, low, high)})" if text
                     else f"{_interval(name, low, high)} (plausible range)")
         rows.append(ValueRow(name, value, text or "unknown", low, high, kind))

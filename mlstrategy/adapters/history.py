@@ -309,8 +309,7 @@ def _grouped(rows: list[dict[str, float]], position: str, epoch: str | None, ste
     """One point per epoch (Hugging Face's fractional epochs are rounded up: 0.5 and 1.0 are epoch 1), or,
     without an epoch column, consecutive steps averaged into at most _MAX_POINTS points."""
     if epoch is not None and any(epoch in r for r in rows):
-        keyed = [(math.ceil(r[epoch] - 1e-9) if epoch in r else None, r) for r in rows]
-        keyed = [(k, r) for k, r in keyed if k is not None]
+        keyed = [(math.ceil(r[epoch] - 1e-9), r) for r in rows if epoch in r]  # rows without an epoch left out
         if step is not None and len({k for k, _ in keyed}) < len(keyed):
             notes.append("no evaluation rows: the training columns are averaged per epoch")
     else:
