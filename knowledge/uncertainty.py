@@ -17,7 +17,7 @@ from .dsl import (
 from .fields import ci_high_field, ci_low_field, range_high_field, range_low_field
 from .gaps import GAPS, bias_bound
 
-__all__ = ["RULES", "gap_range", "gap_ranges", "leader", "UNDETERMINED"]
+__all__ = ["RULES", "gap_range", "gap_ranges", "leader", "judge", "UNDETERMINED"]
 
 UNDETERMINED = ("bias_or_variance", "variance_or_data_mismatch", "gaps_undetermined")
 """The undetermined diagnoses: the facts cannot yet tell which of several problems it is."""
@@ -51,7 +51,24 @@ def _mixed_variance(facts: Mapping[str, Any]) -> bool:
     return facts.get("train_dev_error") is None and None not in (train, dev) and train != dev
 
 
+_last: tuple[Any, int, Any] = (None, -1, None)
+"""The last snapshot `leader` judged, its size and the verdict: the leader rule's six values and the rationale read
+one verdict (a snapshot only ever grows; holding it keeps its identity from being reused). One tuple, replaced
+whole, so threads consulting other engines never see a torn entry."""
+
+
 def leader(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """The verdict of `judge` for these facts, computed once per snapshot (see `_last`)."""
+    global _last
+    last = _last
+    if last[0] is facts and last[1] == len(facts):
+        return last[2]
+    verdict = judge(facts)
+    _last = (facts, len(facts), verdict)
+    return verdict
+
+
+def judge(facts: Mapping[str, Any]) -> dict[str, Any]:
     """Which gap is the problem: {'leader': name} when one dominates, {'leader': 'none'} when no gap can be worth
     acting on, else {'leader': 'undetermined', 'between': the gaps that could be the largest, 'kind': the
     undetermined diagnosis, and the causes that keep it open}."""
