@@ -70,21 +70,33 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         if "unrecognized arguments" in message:
-            options = sorted({option for parser in _all_parsers(self) for action in parser._actions
-                              for option in action.option_strings})
-            hints = [f"{token} -> {suggest(token, options)}" for token in message.split()
-                     if token.startswith("--") and suggest(token, options)]
+            owners: dict[str, list[str]] = {}  # option -> the commands that take it
+            for command, parser in _all_parsers(self):
+                for action in parser._actions:
+                    for option in action.option_strings:
+                        owners.setdefault(option, []).append(command)
+            hints = []
+            for token in message.split(":", 1)[1].split():
+                option = token.split("=", 1)[0]
+                if not option.startswith("--"):
+                    continue
+                if option in owners:  # a real option, given to a command that does not take it
+                    hints.append(f"{option} is an option of {', '.join(sorted(set(owners[option])))}")
+                elif suggest(option, sorted(owners)):
+                    hints.append(f"did you mean {suggest(option, sorted(owners))} for {option}?")
             if hints:
-                message += " (did you mean: " + "; ".join(hints) + "?)"
+                message += " (" + "; ".join(hints) + ")"
         super().error(message)
 
 
-def _all_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
-    found = [parser]
+def _all_parsers(parser: argparse.ArgumentParser, name: str = "mlstrategy"
+                 ) -> list[tuple[str, argparse.ArgumentParser]]:
+    """Every (command name, parser) below `parser`, itself included."""
+    found = [(name, parser)]
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            for child in action.choices.values():
-                found.extend(_all_parsers(child))
+            for child_name, child in action.choices.items():
+                found.extend(_all_parsers(child, child_name))
     return found
 
 

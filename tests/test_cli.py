@@ -230,7 +230,22 @@ def test_every_option_has_help_text():
 
     from mlstrategy.cli import _all_parsers, build_parser
 
-    missing = [(parser.prog, action.dest) for parser in _all_parsers(build_parser()) for action in parser._actions
+    missing = [(parser.prog, action.dest) for _, parser in _all_parsers(build_parser()) for action in parser._actions
                if not isinstance(action, argparse._SubParsersAction) and action.help in (None, "")
                and action.dest != "help"]
     assert missing == []
+
+
+def test_an_option_of_another_command_is_named_as_such(capsys):
+    """`why --all` is not a typo of `--all`: the message says which command takes it, and a misspelling still gets
+    its nearest option."""
+    from mlstrategy.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["why", "--all", "bigger_model", "--train-error", "0.1"])
+    message = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert "--all is an option of why-not" in message and "--all -> --all" not in message
+    with pytest.raises(SystemExit):
+        main(["advise", "--trian-error", "0.1"])
+    assert "did you mean --train-error for --trian-error?" in capsys.readouterr().err
