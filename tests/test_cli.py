@@ -170,7 +170,7 @@ def test_user_mistakes_on_the_command_line_exit_2_with_a_message(capsys, tmp_pat
 def test_a_misspelt_flag_names_the_closest_one(capsys):
     with pytest.raises(SystemExit) as caught:
         main(["advise", "--train-eror", "8%", "--dev-error", "10%"])
-    assert caught.value.code == 2 and "--train-eror -> --train-error" in capsys.readouterr().err
+    assert caught.value.code == 2 and "did you mean --train-error for --train-eror?" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- every failure: one line, exit code 2
@@ -237,15 +237,11 @@ def test_every_option_has_help_text():
 
 
 def test_an_option_of_another_command_is_named_as_such(capsys):
-    """`why --all` is not a typo of `--all`: the message says which command takes it, and a misspelling still gets
-    its nearest option."""
+    """`why --all` is not a typo of `--all`: the message says which command takes it."""
     from mlstrategy.cli import main
 
     with pytest.raises(SystemExit) as stop:
         main(["why", "--all", "bigger_model", "--train-error", "0.1"])
     message = capsys.readouterr().err
     assert stop.value.code == 2
-    assert "--all is an option of why-not" in message and "--all -> --all" not in message
-    with pytest.raises(SystemExit):
-        main(["advise", "--trian-error", "0.1"])
-    assert "did you mean --train-error for --trian-error?" in capsys.readouterr().err
+    assert "--all is an option of why-not" in message and "did you mean" not in message

@@ -309,3 +309,69 @@ def test_a_keras_csvlogger_training_log_is_found_in_its_folder(tmp_path):
     (tmp_path / "training.log").write_text("\n".join(rows) + "\n")
     reading = read_history(tmp_path)
     assert reading.format == "keras" and reading.situation == situation_from_history(keras)
+
+
+# ---------------------------------------------------------------- cells that hold no finite number are reported
+def _dropped(reading) -> list[str]:
+    return [note for note in reading.notes if "no finite number" in note]
+
+
+def test_nan_inf_and_overflowing_cells_of_a_csv_log_are_counted_and_placed(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("epoch,loss,val_loss\n0,0.9,1\n1,nan,0.7\n2,0.5,inf\n3,0.4,1e400\n4,0.3,0.5\n")
+    reading = read_history(path)
+    assert _dropped(reading) == [
+        "1 cell of 'loss' holds no finite number (NaN, inf, or too large for a float) and was left out: row 2",
+        "2 cells of 'val_loss' hold no finite number (NaN, inf, or too large for a float) and were left out: rows 3, 4"]
+    assert reading.situation.train_curve == [0.9, 0.5, 0.4, 0.3] and reading.situation.dev_curve == [1, 0.7, 0.5]
+
+
+def test_a_keras_history_with_nan_epochs_names_the_epochs_and_long_lists_are_cut():
+    history = {"loss": [0.9] + [float("nan")] * 8 + [0.3], "val_loss": [1.0] * 9 + [10**400]}
+    notes = _dropped(read_history(history))
+    assert notes[0].startswith("8 cells of 'loss' hold") and notes[0].endswith("epochs 2, 3, 4, 5, 6 and 3 more")
+    assert notes[1].endswith("was left out: epoch 10")
+
+
+def test_logged_rows_and_hugging_face_state_report_their_nan_losses():
+    rows = [{"step": 1, "loss": float("nan")}, {"step": 2, "loss": 0.4, "val_loss": 0.5},
+            {"step": 3, "loss": 0.3, "val_loss": "inf"}]
+    assert _dropped(read_history(rows)) == [
+        "1 cell of 'loss' holds no finite number (NaN, inf, or too large for a float) and was left out: row 1",
+        "1 cell of 'val_loss' holds no finite number (NaN, inf, or too large for a float) and was left out: row 3"]
+    state = {"log_history": [{"loss": 0.9, "step": 50}, {"loss": "NaN", "step": 100}, {"eval_loss": 0.8, "step": 100}]}
+    assert _dropped(read_history(state))[0].endswith("row 2")
+
+
+def test_nan_scalars_in_tensorboard_event_files_are_reported_by_step(tmp_path):
+    pytest.importorskip("tensorboard")
+    _write_events(tmp_path / "run", {"train_loss": [(0, 0.9), (1, float("nan")), (2, 0.4)],
+                                     "val_loss": [(0, 1.0), (1, 0.8), (2, float("inf"))]})
+    assert [note.rsplit(": ", 1)[1] for note in _dropped(read_history(tmp_path / "run"))] == ["step 1", "step 2"]
+
+
+def test_a_clean_log_has_no_dropped_cell_note():
+    assert _dropped(read_history({"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]})) == []
+
+
+finite = st.floats(0.001, 10, allow_nan=False).map(lambda v: round(v, 6))
+unusable = st.sampled_from(["nan", "inf", "-inf", "1e400", "NaN", "Infinity"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.one_of(finite, unusable), st.one_of(finite, unusable)), min_size=2, max_size=12))
+def test_every_unusable_cell_is_counted_once_and_no_usable_one_is(tmp_path_factory, rows):
+    """The notes account for exactly the cells that were left out, column by column, and the curves keep the rest."""
+    path = tmp_path_factory.mktemp("nan") / "log.csv"
+    path.write_text("epoch,loss,val_loss\n" + "".join(f"{e},{t},{d}\n" for e, (t, d) in enumerate(rows)))
+    try:
+        reading = read_history(path)
+    except ValidationError:  # every cell of both curves unusable: nothing to read, refused
+        assert all(isinstance(cell, str) for row in rows for cell in row)
+        return
+    for column, name in ((0, "loss"), (1, "val_loss")):
+        bad = [index + 1 for index, row in enumerate(rows) if isinstance(row[column], str)]
+        notes = [note for note in _dropped(reading) if f" of '{name}' " in note]
+        assert len(notes) == (1 if bad else 0)
+        if bad:
+            assert notes[0].split(" ", 1)[0] == str(len(bad))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from ..facts import Situation, suggest
-from ._common import input_error, join_names, to_number
+from ._common import input_error, join_names, non_finite_cells, to_number
 
 __all__ = ["situation_from_history", "read_history", "HistoryReading", "SPELLINGS", "ROLES"]
 
@@ -147,12 +147,16 @@ def read_history(history: Any, *, columns: Mapping[str, str] | None = None, log_
     notes = list(log.notes)
     if log.columns is not None:
         by_column = log.columns
+        for name, cells in by_column.items():  # a Keras History: one cell per epoch
+            for position in non_finite_cells(cells):
+                log.drop(name, f"epoch {position + 1}")
         if not by_column:
             raise input_error(_TITLE, "history", f"{where} is empty: no columns or no epochs", log.format)
     else:
         if not log.records:
             raise input_error(_TITLE, "history", f"{where} is empty: no rows with numbers", log.format)
         by_column = _points(log.records, overrides, notes, where)
+    notes.extend(log.dropped_notes())
     roles = _detect(by_column, overrides, where)
     series = {role: _values(by_column[name]) for role, name in roles.items() if role not in ("epoch", "step")}
 

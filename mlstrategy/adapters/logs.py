@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from ._common import input_error, is_frame, is_path, is_records, join_names, read_table, require, to_number
+from ._common import (input_error, is_frame, is_path, is_records, join_names, non_finite_cells, read_table, require,
+                      shown, to_number)
 
 __all__ = ["Log", "read_log", "FORMATS", "MAX_BYTES"]
 
@@ -52,6 +53,27 @@ class Log:
     notes: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     """Every column name seen, text columns included (a run table's 'Name' and 'State')."""
+    dropped: dict[str, list[str]] = field(default_factory=dict)
+    """Column -> where it held a number that is not usable (NaN, inf, 10**400, '1_0'): 'row 4', 'step 300'.
+    The reader leaves those cells out and says so in its notes (`dropped_notes`)."""
+
+    def drop(self, name: str, where: str) -> None:
+        self.dropped.setdefault(name, []).append(where)
+
+    def dropped_notes(self) -> list[str]:
+        """One note per column that lost cells, naming how many and where (the first few): "2 cells of
+        'val_loss' hold no finite number (NaN, inf, or too large for a float) and were left out: rows 3, 4"."""
+        notes = []
+        for name, places in self.dropped.items():
+            kinds = {place.split(" ", 1)[0] for place in places}
+            listed = places if len(kinds) > 1 else [place.split(" ", 1)[1] for place in places]
+            where = ", ".join(listed[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+            if len(kinds) == 1:
+                where = f"{kinds.pop()}{'s' if len(places) > 1 else ''} {where}"
+            count = "1 cell" if len(places) == 1 else f"{len(places)} cells"
+            notes.append(f"{count} of {shown(name)} {'holds' if len(places) == 1 else 'hold'} no finite number (NaN, "
+                         f"inf, or too large for a float) and {'was' if len(places) == 1 else 'were'} left out: {where}")
+        return notes
 
     def names(self) -> list[str]:
         if self.header:
@@ -120,7 +142,9 @@ def _log(fmt: str, where: str, rows: Any, header: list[str] | None = None) -> Lo
     rows = [row for row in rows if _is_mapping(row)]
     if header is None:
         header = list(dict.fromkeys(str(key).strip() for row in rows for key in row))
-    return Log(fmt, where, _numeric_records(rows), header=header)
+    log = Log(fmt, where, header=header)
+    log.records = _numeric_records(rows, log)
+    return log
 
 
 def _number(cell: Any) -> float | None:
@@ -140,21 +164,24 @@ def _is_mapping(row: Any) -> bool:
     return isinstance(row, dict) or isinstance(row, Mapping)  # dict first: the ABC check is slow per row
 
 
-def _numeric_records(rows: Any) -> list[dict[str, float]]:
-    """Each row as name -> finite number; text, empty and NaN cells dropped; rows with no number dropped."""
+def _numeric_records(rows: Any, log: Log) -> list[dict[str, float]]:
+    """Each row as name -> finite number; text and empty cells dropped, non-finite numbers dropped and recorded
+    in `log.dropped` (row numbers count the logged rows from 1); rows with no number dropped."""
     out = []
     names: dict[Any, str] = {}  # each key's stripped name, computed once
-    for row in rows:
+    for number, row in enumerate(rows, 1):
         if not _is_mapping(row):
             continue
         numbers = {}
         for key, cell in row.items():
             value = _number(cell)
+            name = names.get(key)
+            if name is None:
+                name = names[key] = str(key).strip()
             if value is not None:
-                name = names.get(key)
-                if name is None:
-                    name = names[key] = str(key).strip()
                 numbers[name] = value
+            elif non_finite_cells((cell,)):
+                log.drop(name, f"row {number}")
         if numbers:
             out.append(numbers)
     return out
@@ -261,15 +288,22 @@ def _read_csv_log(path: Path, fmt: str | None = None) -> Log:
 def _read_ultralytics(path: Path) -> Log:
     header, rows = read_table(path, what="history", title=_TITLE)
     records = []
-    for row in rows:
-        record = {name: n for name, cell in zip(header, row) if (n := to_number(cell)) is not None}
+    log = Log("ultralytics", str(path))
+    for number, row in enumerate(rows, 1):
+        record = {}
+        for name, cell in zip(header, row):
+            value = to_number(cell)
+            if value is not None:
+                record[name] = value
+            elif non_finite_cells((cell,)):
+                log.drop(name, f"row {number}")
         for part, name in (("train/", "loss"), ("val/", "val_loss")):
             losses = [v for k, v in record.items() if k.startswith(part) and k.endswith("loss")]
             if losses and name not in record:
                 record[name] = round(math.fsum(losses), 12)
         if record:
             records.append(record)
-    log = Log("ultralytics", str(path), records)
+    log.records = records
     parts = [h for h in header if h.startswith("train/") and h.endswith("loss")]
     if len(parts) > 1:
         log.notes.append(f"the losses are the sums of {', '.join(p[6:] for p in parts)} (train/ and val/)")
@@ -278,6 +312,8 @@ def _read_ultralytics(path: Path) -> Log:
 
 def _read_tensorboard_csv(paths: list[Path], where: str) -> Log:
     by_step: dict[tuple[str, float], dict[str, float]] = {}
+    log = Log("tensorboard-csv", where,
+              notes=[f"{len(paths)} TensorBoard CSV export(s) merged by step"] if len(paths) > 1 else [])
     for path in paths:
         header, rows = read_table(path, what="history", title=_TITLE)
         names = [normal_cell(h) for h in header]
@@ -290,8 +326,10 @@ def _read_tensorboard_csv(paths: list[Path], where: str) -> Log:
             step, value = to_number(row[1]), to_number(row[2])
             if step is not None and value is not None:
                 by_step.setdefault((run if run in _VALIDATION_RUNS else "", step), {"step": step})[name] = value
-    return Log("tensorboard-csv", where, list(by_step.values()),
-               notes=[f"{len(paths)} TensorBoard CSV export(s) merged by step"] if len(paths) > 1 else [])
+            elif step is not None and non_finite_cells(row[2:3]):
+                log.drop(name, f"step {step:g}")
+    log.records = list(by_step.values())
+    return log
 
 
 def _tag_from_file(stem: str) -> tuple[str, str]:
@@ -350,6 +388,7 @@ def _read_events(paths: list[Path], root: Path) -> Log:
         raise _refuse(str(root), f"{root} holds {len(plain)} TensorBoard runs ({join_names(plain[:6])}): give the "
                       "folder of one run", join_names(plain[:6]))
     by_step: dict[tuple[str, float], dict[str, float]] = {}
+    log = Log("tensorboard", str(root))
     for folder, scalars in read.items():
         run = runs[folder]
         leaf = run.split("/")[-1].lower()
@@ -359,7 +398,10 @@ def _read_events(paths: list[Path], root: Path) -> Log:
                 if to_number(value) is not None:
                     key = ("val" if leaf in _VALIDATION_RUNS else "", float(step))
                     by_step.setdefault(key, {"step": float(step)})[name] = _shortest(value)
-    return Log("tensorboard", str(root), list(by_step.values()))
+                else:  # an event holds a float32: only NaN or inf can be unusable
+                    log.drop(name, f"step {step}")
+    log.records = list(by_step.values())
+    return log
 
 
 def _shortest(value: float) -> float:
