@@ -5,10 +5,15 @@ The core rules (knowledge/human.py, knowledge/gaps.py, knowledge/bias_variance.p
 - the four gaps: avoidable bias = train - proxy; variance = train-dev - train (or dev - train when there is no
   train-dev error); data mismatch = dev - train-dev; dev-set overfitting = test - dev (each rounded to 12
   decimals, as our rules do);
-- the largest gap;
+- avoidable bias is only bounded, in [0, train error], with no Bayes proxy or when the training error is at or
+  below the best human level and no Bayes error is given (a human level bounds Bayes error from above only);
+- the largest gap, counting a bounded avoidable bias as its upper end (the training error);
 - a gap is worth acting on when gap >= min_gap (0.001) and gap >= 0.6 x the largest gap;
-- the primary problem: the largest gap worth acting on (a tie goes to the earlier gap in the chain);
-- the action lists of the bias, variance, data-mismatch and dev-set-overfitting problems.
+- the primary problem: the gap that leads, i.e. is at least min_gap and at least every other gap (a bounded
+  avoidable bias at its upper end, and it never leads itself); a tie goes to the earlier gap in the chain; no
+  gap leads: no primary problem (the engine says "undetermined");
+- the action lists of the bias, variance, data-mismatch and dev-set-overfitting problems, with the declared
+  exclusion: `reduce_regularization` is dropped when `regularization` is in the plan.
 
 Both peers take a core situation (error rates only: `human_error` / `human_errors` / `bayes_error`,
 `train_error`, `train_dev_error`, `dev_error`, `test_error`; no distributions, no set sizes, so the engine's
@@ -66,11 +71,27 @@ def levels_of(situation: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _primary(gaps: Mapping[str, float], problems: set[str]) -> str | None:
-    """The largest gap worth acting on; on a tie, the earlier one in the chain."""
-    if not problems:
+def _primary(gaps: Mapping[str, float], problems: set[str], bound: float | None) -> str | None:
+    """The gap that leads: at least every other gap and the bound of a bounded avoidable bias; chain order on a tie.
+    A gap that leads is always worth acting on, so only those are looked at."""
+    for name in sorted(problems, key=GAPS.index):
+        value = gaps[name]
+        if all(value >= other for other in gaps.values()) and (bound is None or value >= bound):
+            return name
+    return None
+
+
+def _bias_bound(levels: Mapping[str, Any], proxy: float | None) -> float | None:
+    """The training error when avoidable bias is only bounded (see the module docstring), else None."""
+    train = levels.get("train_error")
+    if train is None or not (proxy is None or ("bayes_error" not in levels and train <= proxy)):
         return None
-    return max(problems, key=lambda name: (gaps[name], -GAPS.index(name)))
+    return train
+
+
+def _plan(names: set[str]) -> set[str]:
+    """The declared exclusion (knowledge/exclusions.py): with variance to cut, regularization stays."""
+    return names - {"reduce_regularization"} if "regularization" in names else names
 
 
 # ================================================================ durable_rules
@@ -94,10 +115,11 @@ def _checked(fact: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Consultation:
-    __slots__ = ("proxy", "gaps", "largest", "problems", "actions", "primary")
+    __slots__ = ("proxy", "bound", "gaps", "largest", "problems", "actions", "primary")
 
     def __init__(self) -> None:
         self.proxy: float | None = None
+        self.bound: float | None = None
         self.gaps: dict[str, float] = {}
         self.largest: float | None = None
         self.problems: set[str] = set()
@@ -133,6 +155,7 @@ class DurablePeer:
         def ladder(c: Any, proxy: float | None) -> None:
             peer._now.proxy = proxy
             fact = {key: value for key, value in c.m._d.items() if key in LEVELS}
+            peer._now.bound = _bias_bound(c.m._d, proxy)
             if proxy is not None:
                 fact["proxy"] = proxy
             c.assert_fact(_checked({"id": "ladder", "t": "ladder", **fact}))
@@ -180,7 +203,8 @@ class DurablePeer:
             @when_all(pri(2), m.t == "ladder")
             def largest_gap(c: Any) -> None:
                 now = peer._now
-                now.largest = max(now.gaps.values()) if now.gaps else None
+                bounds = [now.bound] if now.bound is not None else []
+                now.largest = max([*now.gaps.values(), *bounds]) if now.gaps else None
                 fact = {"id": "gaps", "t": "gaps", **now.gaps}
                 if now.largest is not None:
                     fact["largest"] = now.largest
@@ -203,7 +227,7 @@ class DurablePeer:
 
             @when_all(pri(2), m.t == "problems")
             def primary(c: Any) -> None:
-                peer._now.primary = _primary(peer._now.gaps, peer._now.problems)
+                peer._now.primary = _primary(peer._now.gaps, peer._now.problems, peer._now.bound)
 
         try:
             name, definition = lang._rulesets[self.NAME].define()
@@ -224,7 +248,7 @@ class DurablePeer:
             finally:
                 self._now = None
                 self._host.delete_state(self.NAME, sid)
-        return now.primary, frozenset(now.actions)
+        return now.primary, frozenset(_plan(now.actions))
 
 
 # ================================================================ CLIPS (clipspy)
@@ -267,6 +291,7 @@ CLIPS_RULES = r"""
 (deftemplate level (slot name) (slot value))
 (deftemplate proxy (slot value))
 (deftemplate gap (slot name) (slot order) (slot value))
+(deftemplate bound (slot high))
 (deftemplate largest (slot value))
 (deftemplate problem (slot name) (slot order) (slot value))
 (deftemplate primary (slot name))
@@ -301,9 +326,19 @@ CLIPS_RULES = r"""
   (level (name test) (value ?s)) (level (name dev) (value ?d))
   => (assert (gap (name dev_set_overfitting) (order 4) (value (gap-value ?s ?d)))))
 
+(defrule bias-bound-no-proxy (declare (salience 45))
+  (not (proxy)) (level (name train) (value ?t))
+  => (assert (bound (high ?t))))
+(defrule bias-bound-past-human (declare (salience 45))
+  (not (level (name bayes))) (proxy (value ?p)) (level (name train) (value ?t&:(<= ?t ?p)))
+  => (assert (bound (high ?t))))
+
 (defrule largest-gap (declare (salience 30))
-  (gap (value ?v)) (not (gap (value ?w&:(> ?w ?v))))
+  (gap (value ?v)) (not (gap (value ?w&:(> ?w ?v)))) (not (bound (high ?h&:(> ?h ?v))))
   => (assert (largest (value ?v))))
+(defrule largest-bound (declare (salience 30))
+  (bound (high ?h)) (exists (gap)) (not (gap (value ?w&:(> ?w ?h))))
+  => (assert (largest (value ?h))))
 
 (defrule worth-acting-on (declare (salience 20))
   (largest (value ?l))
@@ -314,6 +349,7 @@ CLIPS_RULES = r"""
   (problem (name ?n) (order ?o) (value ?v))
   (not (problem (value ?w&:(> ?w ?v))))
   (not (problem (order ?p&:(< ?p ?o)) (value ?w&:(= ?w ?v))))
+  (not (gap (value ?g&:(> ?g ?v)))) (not (bound (high ?h&:(> ?h ?v))))
   => (assert (primary (name ?n))))
 
 (defrule bias-actions (declare (salience 10)) (problem (name avoidable_bias))
@@ -324,6 +360,10 @@ CLIPS_RULES = r"""
   => (assert {mismatch}))
 (defrule dev-set-overfitting-actions (declare (salience 10)) (problem (name dev_set_overfitting))
   => (assert {overfitting}))
+
+(defrule exclusion-regularization (declare (salience 5))
+  ?f <- (action (name reduce_regularization)) (action (name regularization))
+  => (retract ?f))
 
 (deffunction results ()
   (bind ?out (create$))

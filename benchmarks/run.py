@@ -64,11 +64,12 @@ def plain(s: dict[str, Any]) -> tuple[str | None, frozenset[str]]:
     r = reference
     proxy = r.bayes_proxy(s.get("bayes_error"), s.get("human_error"), s.get("human_errors"))
     train, dev = s.get("train_error"), s.get("dev_error")
+    bayes = s.get("bayes_error")
     gaps = r.gaps(proxy, train, s.get("train_dev_error"), dev, s.get("test_error"))
-    worth = r.problems(gaps)
+    worth = r.problems(gaps, proxy=proxy, train=train, bayes_error=bayes)
     actions = r.gap_actions(worth, False)
-    r.human_level_actions(proxy, train, dev, r.largest_gap(gaps))  # the rest of the core plan, as the engine's
-    return r.primary_problem(gaps), frozenset(actions)
+    r.human_level_actions(proxy, train, dev, r.largest_gap(gaps, proxy, train, bayes))  # the rest of the core plan
+    return r.primary_problem(gaps, proxy=proxy, train=train, bayes_error=bayes), frozenset(actions)
 
 
 # ---------------------------------------------------------------- measuring
