@@ -71,7 +71,7 @@ from mlstrategy.knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value, Valu
 
 from .compile import CompiledKnowledge, compile_knowledge
 
-__all__ = ["Engine", "Trace", "Firing", "Concluded", "EngineError", "RuleError", "encode_fact"]
+__all__ = ["Engine", "Trace", "Firing", "Concluded", "EngineError", "RuleError", "encode_fact", "frozen"]
 
 _RULESET = "mlstrategy"
 _SESSION_RULE = "inference_session_open"
@@ -280,6 +280,15 @@ class _PrivateHost(_durable.Host):
 
 
 _new = object.__new__
+
+
+def frozen(cls: type, **fields: Any) -> Any:
+    """An instance of a frozen dataclass built without its `__init__` (which sets each field through
+    `object.__setattr__`): for the records built once per firing, conclusion or planned action. Every field
+    must be given; the instance equals the one `cls(**fields)` gives."""
+    item: Any = _new(cls)
+    item.__dict__.update(fields)
+    return item
 
 
 def _concluded(kind: str, name: str, field_name: str, value: Any = None, params: Any = None,

@@ -8,13 +8,13 @@ address, then by the order the course lists them in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from mlstrategy.knowledge.catalog import DIAGNOSES, STAGES
 from mlstrategy.knowledge.dsl import TEMPLATE_FIELD
 from mlstrategy.knowledge.fields import ci_low_field
 
-from .engine import Firing, Trace
+from .engine import Firing, Trace, frozen
 from .formatting import format_value
 
 __all__ = ["RankedDiagnosis", "PlannedAction", "Question", "rank_diagnoses", "order_actions", "rank_questions", "fill_template", "render", "rationale",
@@ -103,35 +103,57 @@ def rank_diagnoses(trace: Trace) -> list[RankedDiagnosis]:
 
 
 def order_actions(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[PlannedAction]:
-    """Each recommended action once, with every rule that recommended it, in plan order."""
+    """Each recommended action once, with every rule that recommended it, in plan order.
+
+    One pass over the firings: an action's entry holds its merged parameters, the concluded diagnoses it
+    addresses (a rule may name several it could serve), the firings that recommended it (a rule fires once per
+    consultation, so identity is equality) and its plan key, the best over its recommendations of (rank of the
+    best diagnosis it addresses, stratum, position among the firing's actions, rule id)."""
     rank = {item.name: index for index, item in enumerate(diagnoses)}
     unaddressed = len(rank)
-    keys: dict[str, tuple] = {}
-    merged: dict[str, dict[str, Any]] = {}
+    entries: dict[str, list[Any]] = {}  # name -> [params, addresses, firings, key]
     for firing in trace.firings:
-        actions = [item for item in firing.concluded if item.kind == "action"]
-        for position, item in enumerate(actions):
-            entry = merged.setdefault(item.name, {"params": {}, "addresses": [], "firings": []})
-            entry["params"].update(item.params)
-            # an action addresses only diagnoses that were concluded (a rule may name several it could serve)
-            addresses = tuple(name for name in item.addresses if name in rank)
-            entry["addresses"].extend(a for a in addresses if a not in entry["addresses"])
-            if firing not in entry["firings"]:
-                entry["firings"].append(firing)
-            best = min((rank.get(a, unaddressed) for a in addresses), default=unaddressed)
+        position = 0
+        for item in firing.concluded:
+            if item.kind != "action":
+                continue
+            addresses: list[str] = []
+            for name in item.addresses:
+                if name in rank and name not in addresses:
+                    addresses.append(name)
+            best = min([rank[name] for name in addresses]) if addresses else unaddressed
             key = (best, firing.stratum, position, firing.rule)
-            keys[item.name] = min(keys.get(item.name, key), key)
-    order = sorted(merged, key=lambda name: (keys[name], name))
-    steps = plan_steps([(name, tuple(merged[name]["addresses"])) for name in order], diagnoses)
-    planned = [
-        PlannedAction(name, merged[name]["params"], tuple(merged[name]["addresses"]), tuple(merged[name]["firings"]),
-                      steps[name])
-        for name in order
-    ]
-    return sorted(planned, key=lambda item: STEPS.index(item.step))  # stable: plan order within a step
+            position += 1
+            entry = entries.get(item.name)
+            if entry is None:
+                entries[item.name] = [dict(item.params), addresses, [firing], key]
+                continue
+            if item.params:
+                entry[0].update(item.params)
+            known = entry[1]
+            for name in addresses:
+                if name not in known:
+                    known.append(name)
+            if entry[2][-1] is not firing:
+                entry[2].append(firing)
+            if key < entry[3]:
+                entry[3] = key
+    order = sorted(entries, key=lambda name: (entries[name][3], name))
+    steps = plan_steps([(name, entries[name][1]) for name in order], diagnoses)
+    planned: dict[str, list[PlannedAction]] = {step: [] for step in STEPS}
+    for name in order:
+        params, addresses, firings, _ = entries[name]
+        planned[steps[name]].append(_planned(name, params, tuple(addresses), tuple(firings), steps[name]))
+    return [action for step in STEPS for action in planned[step]]  # plan order within each step
 
 
-def plan_steps(actions: list[tuple[str, tuple[str, ...]]], diagnoses: list[RankedDiagnosis]) -> dict[str, str]:
+def _planned(name: str, params: dict[str, Any], addresses: tuple[str, ...], firings: tuple[Firing, ...],
+             step: str) -> PlannedAction:
+    """A `PlannedAction` without the frozen dataclass's `__init__` (see `inference.engine.frozen`)."""
+    return frozen(PlannedAction, name=name, params=params, addresses=addresses, firings=firings, step=step)
+
+
+def plan_steps(actions: list[tuple[str, Sequence[str]]], diagnoses: list[RankedDiagnosis]) -> dict[str, str]:
     """The step of each action (in plan order, with what it addresses): see STEPS.
 
     The key diagnosis is the best-ranked one any action addresses (the primary problem when it has actions):

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 from .facts import Situation, suggest
 from .inference.compile import CompiledKnowledge
-from .inference.engine import Firing, Trace
+from .inference.engine import Firing, Trace, frozen
 from .inference.explain import Explanation, UnknownName, WhyNot, build_graph, explain, find_node, known_names, why_not
 from .inference.plan import STEPS, order_actions, rank_diagnoses, rank_questions, rationale
 from .knowledge.catalog import ACTIONS, DIAGNOSES
@@ -134,18 +134,13 @@ class Advice:
     @cached_property
     def actions(self) -> list[Action]:
         """The plan: each action once, with every reason, ordered by the diagnosis it addresses."""
-        return [
-            Action(
-                name=item.name,
-                title=ACTIONS[item.name].title if item.name in ACTIONS else item.name,
-                description=ACTIONS[item.name].description if item.name in ACTIONS else "",
-                params=item.params,
-                addresses=item.addresses,
-                reasons=self._reasons(item.firings),
-                step=item.step,
-            )
-            for item in order_actions(self.trace, self._ranked)
-        ]
+        out = []
+        for item in order_actions(self.trace, self._ranked):
+            info = ACTIONS.get(item.name)
+            out.append(frozen(Action, name=item.name, title=info.title if info else item.name,
+                              description=info.description if info else "", params=item.params,
+                              addresses=item.addresses, reasons=self._reasons(item.firings), step=item.step))
+        return out
 
     def steps(self) -> dict[str, list[Action]]:
         """The plan by step, in order ("do first", "then", "also possible"); steps with no action are left out."""
@@ -227,10 +222,11 @@ class Advice:
         return next((a for a in self.actions if a.name == name), None)
 
     def _reasons(self, firings: tuple[Firing, ...]) -> tuple[Reason, ...]:
+        rule_of, facts = self._knowledge.rule, self.trace.facts
         out = []
         for firing in firings:
-            rule = self._knowledge.rule(firing.rule)
-            out.append(Reason(rule.id, rule.section, partial(rationale, rule, self.trace.facts)))
+            rule = rule_of(firing.rule)
+            out.append(Reason(rule.id, rule.section, partial(rationale, rule, facts)))
         return tuple(out)
 
     def _diagnosis(self, name: str, severity: Any, firings: tuple[Firing, ...]) -> Diagnosis:
