@@ -252,9 +252,10 @@ def test_hugging_face_log_history_averages_the_loss_per_evaluation_interval_not_
     assert situation.dev_curve == [0.8, 0.75] and situation.dev_error == pytest.approx(0.3)
 
 
-def test_columns_are_named_by_keywords_and_nan_is_dropped():
+def test_columns_are_named_by_keywords_and_nan_is_dropped_with_a_warning():
     history = {"Loss/train": [1.0, 0.8, float("nan"), 0.5], "my_val": [1.1, 0.9, 0.8, 0.7], "lr": [0.1] * 4}
-    situation = situation_from_history(history, val_loss="my_val")
+    with pytest.warns(mls.adapters.DroppedCellsWarning, match="'Loss/train' .* epoch 3"):
+        situation = situation_from_history(history, val_loss="my_val")
     assert situation.train_curve == [1.0, 0.8, 0.5] and situation.dev_curve == [1.1, 0.9, 0.8, 0.7]
 
 

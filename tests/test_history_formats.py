@@ -333,14 +333,34 @@ def test_a_keras_history_with_nan_epochs_names_the_epochs_and_long_lists_are_cut
     assert notes[1].endswith("was left out: epoch 10")
 
 
-def test_logged_rows_and_hugging_face_state_report_their_nan_losses():
-    rows = [{"step": 1, "loss": float("nan")}, {"step": 2, "loss": 0.4, "val_loss": 0.5},
-            {"step": 3, "loss": 0.3, "val_loss": "inf"}]
+def test_logged_rows_report_inf_and_hugging_face_state_reports_a_nan_loss():
+    """In rows held in memory (a DataFrame's records) NaN is pandas' empty cell; inf is still reported. In Hugging
+    Face's log_history a value never logged is an absent key, so a NaN there is a logged (diverged) loss."""
+    rows = [{"step": 1, "loss": float("inf")}, {"step": 2, "loss": 0.4, "val_loss": 0.5},
+            {"step": 3, "loss": 0.3, "val_loss": float("nan")}]
     assert _dropped(read_history(rows)) == [
-        "1 cell of 'loss' holds no finite number (NaN, inf, or too large for a float) and was left out: row 1",
-        "1 cell of 'val_loss' holds no finite number (NaN, inf, or too large for a float) and was left out: row 3"]
-    state = {"log_history": [{"loss": 0.9, "step": 50}, {"loss": "NaN", "step": 100}, {"eval_loss": 0.8, "step": 100}]}
+        "1 cell of 'loss' holds no finite number (NaN, inf, or too large for a float) and was left out: row 1"]
+    state = {"log_history": [{"loss": 0.9, "step": 50}, {"loss": float("nan"), "step": 100},
+                             {"eval_loss": 0.8, "step": 100}]}
     assert _dropped(read_history(state))[0].endswith("row 2")
+
+
+def test_the_nan_cells_pandas_writes_for_unlogged_values_are_not_reported(tmp_path):
+    pd = pytest.importorskip("pandas")
+    path = tmp_path / "metrics.csv"  # Lightning's CSVLogger: training and validation rows of their own
+    path.write_text("epoch,step,train_loss,val_loss\n0,49,0.9,\n0,49,,1.0\n1,99,0.5,\n1,99,,0.7\n")
+    frame = pd.read_csv(path)
+    assert frame["val_loss"].isna().sum() == 2
+    for source in (path, frame, frame.to_dict("records"), frame.to_dict("list")):
+        assert _dropped(read_history(source)) == []
+
+
+def test_situation_from_history_warns_with_the_dropped_cells_and_read_history_returns_them():
+    history = {"loss": [0.9, float("nan"), 0.3], "val_loss": [1.0, 0.8, 0.6]}
+    with pytest.warns(mls.adapters.DroppedCellsWarning, match=r"1 cell of 'loss' .* left out: epoch 2"):
+        situation = Situation.from_history(history)
+    assert situation.train_curve == [0.9, 0.3]
+    assert read_history(history).dropped == {"loss": ("epoch 2",)}
 
 
 def test_nan_scalars_in_tensorboard_event_files_are_reported_by_step(tmp_path):

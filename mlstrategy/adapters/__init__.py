@@ -14,7 +14,7 @@ are imported only inside the function that needs them.
 """
 from __future__ import annotations
 
-from .history import read_history, situation_from_history
+from .history import DroppedCellsWarning, read_history, situation_from_history
 from .runs import situation_from_runs
 from .predictions import (
     error_rates, situation_from_estimator, situation_from_prediction_table, situation_from_predictions,
@@ -24,7 +24,7 @@ from .sheets import situation_from_error_sheet
 __all__ = [
     "situation_from_predictions", "situation_from_estimator", "error_rates", "situation_from_history",
     "situation_from_error_sheet", "situation_from_prediction_table", "situation_from_mlflow",
-    "read_history", "situation_from_runs",
+    "read_history", "situation_from_runs", "DroppedCellsWarning",
 ]
 
 

@@ -28,13 +28,14 @@ from __future__ import annotations
 
 import bisect
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from ..facts import Situation, suggest
 from ._common import input_error, join_names, non_finite_cells, to_number
 
-__all__ = ["situation_from_history", "read_history", "HistoryReading", "SPELLINGS", "ROLES"]
+__all__ = ["DroppedCellsWarning", "situation_from_history", "read_history", "HistoryReading", "SPELLINGS", "ROLES"]
 
 _TITLE = "history"
 
@@ -99,6 +100,14 @@ class HistoryReading:
     points: int
     columns: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    dropped: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Column -> where it held NaN, inf or a number too large for a float ('row 4', 'epoch 3', 'step 300'):
+    those cells were left out of the curves (the notes say so too)."""
+
+
+class DroppedCellsWarning(UserWarning):
+    """A training history held cells with no finite number (NaN, inf, 10**400) that were left out of its curves:
+    a NaN loss often means training diverged. `read_history(...).dropped` names them without a warning."""
 
 
 def situation_from_history(history: Any, *, loss: str | None = None, val_loss: str | None = None,
@@ -119,8 +128,13 @@ def situation_from_history(history: Any, *, loss: str | None = None, val_loss: s
     """
     chosen = {"loss": loss, "val_loss": val_loss, "accuracy": accuracy, "val_accuracy": val_accuracy,
               "error": error, "val_error": val_error, "epoch": epoch}
-    return read_history(history, columns={**{k: v for k, v in chosen.items() if v is not None}, **(columns or {})},
-                        log_format=log_format, **facts).situation
+    reading = read_history(history, columns={**{k: v for k, v in chosen.items() if v is not None}, **(columns or {})},
+                           log_format=log_format, **facts)
+    if reading.dropped:  # the situation alone cannot say it: warn (read_history returns it as data)
+        from .logs import describe_dropped
+
+        warnings.warn("; ".join(describe_dropped(reading.dropped)), DroppedCellsWarning, stacklevel=2)
+    return reading.situation
 
 
 def read_history(history: Any, *, columns: Mapping[str, str] | None = None, log_format: str | None = None,
@@ -186,7 +200,8 @@ def read_history(history: Any, *, columns: Mapping[str, str] | None = None, log_
         derived["optimizing_metric"] = metric  # the advice then names the metric its dev error comes from
     situation = Situation.from_any({**derived, **facts})
     return HistoryReading(situation, log.format, max(len(train_curve), len(dev_curve)),
-                          {role: name for role, name in roles.items()}, tuple(notes))
+                          {role: name for role, name in roles.items()}, tuple(notes),
+                          {name: tuple(places) for name, places in log.dropped.items()})
 
 
 # ---------------------------------------------------------------- columns and roles

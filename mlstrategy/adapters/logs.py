@@ -24,10 +24,10 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-from ._common import (input_error, is_frame, is_path, is_records, join_names, non_finite_cells, read_table, require,
-                      shown, to_number)
+from ._common import (input_error, is_frame, is_missing, is_path, is_records, join_names, non_finite_cells, read_table,
+                      require, shown, to_number)
 
 __all__ = ["Log", "read_log", "FORMATS", "MAX_BYTES"]
 
@@ -61,19 +61,7 @@ class Log:
         self.dropped.setdefault(name, []).append(where)
 
     def dropped_notes(self) -> list[str]:
-        """One note per column that lost cells, naming how many and where (the first few): "2 cells of
-        'val_loss' hold no finite number (NaN, inf, or too large for a float) and were left out: rows 3, 4"."""
-        notes = []
-        for name, places in self.dropped.items():
-            kinds = {place.split(" ", 1)[0] for place in places}
-            listed = places if len(kinds) > 1 else [place.split(" ", 1)[1] for place in places]
-            where = ", ".join(listed[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
-            if len(kinds) == 1:
-                where = f"{kinds.pop()}{'s' if len(places) > 1 else ''} {where}"
-            count = "1 cell" if len(places) == 1 else f"{len(places)} cells"
-            notes.append(f"{count} of {shown(name)} {'holds' if len(places) == 1 else 'hold'} no finite number (NaN, "
-                         f"inf, or too large for a float) and {'was' if len(places) == 1 else 'were'} left out: {where}")
-        return notes
+        return describe_dropped(self.dropped)
 
     def names(self) -> list[str]:
         if self.header:
@@ -81,6 +69,23 @@ class Log:
         if self.columns is not None:
             return list(self.columns)
         return list(dict.fromkeys(name for record in self.records for name in record))
+
+
+def describe_dropped(dropped: Mapping[str, Sequence[str]]) -> list[str]:
+    """One note per column that lost cells, naming how many and where (the first few): "2 cells of
+    'val_loss' hold no finite number (NaN, inf, or too large for a float) and were left out: rows 3, 4"."""
+    notes = []
+    for name, places in dropped.items():
+        kinds = {place.split(" ", 1)[0] for place in places}
+        listed = list(places) if len(kinds) > 1 else [place.split(" ", 1)[1] for place in places]
+        where = ", ".join(listed[:5]) + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+        if len(kinds) == 1:
+            where = f"{kinds.pop()}{'s' if len(places) > 1 else ''} {where}"
+        one = len(places) == 1
+        notes.append(f"{'1 cell' if one else f'{len(places)} cells'} of {shown(name)} {'holds' if one else 'hold'} no "
+                     f"finite number (NaN, inf, or too large for a float) and {'was' if one else 'were'} left out: "
+                     f"{where}")
+    return notes
 
 
 def _refuse(where: str, why: str, found: Any = None) -> Exception:
@@ -115,12 +120,13 @@ def _read_memory(history: Any) -> Log:
         from .history import SPELLINGS, _find
 
         if len(lengths) == 1 and _find(list(columns), SPELLINGS["epoch"] + SPELLINGS["step"]):  # a table by column
-            return _log("records", "history", [dict(zip(columns, row)) for row in zip(*columns.values())])
+            return _log("records", "history", [dict(zip(columns, row)) for row in zip(*columns.values())],
+                        nan_is_missing=True)
         return Log("keras", "history", columns=columns)
     if is_frame(history) or is_records(history) or (isinstance(history, (list, tuple)) and history
                                                     and all(isinstance(r, (list, tuple)) for r in history)):
         header, rows = read_table(history, what="history", title=_TITLE)
-        return _log("records", "history", [dict(zip(header, row)) for row in rows], header)
+        return _log("records", "history", [dict(zip(header, row)) for row in rows], header, nan_is_missing=True)
     if isinstance(history, (list, tuple)) and not history:
         return Log("records", "history")
     raise _refuse("history", f"cannot read a {type(history).__name__} as a training history: give a log file or "
@@ -137,13 +143,18 @@ def _as_list(key: Any, value: Any) -> list[Any]:
     return list(value)
 
 
-def _log(fmt: str, where: str, rows: Any, header: list[str] | None = None) -> Log:
-    """A Log of logged rows (mappings), keeping every column name for the run-table check."""
+def _log(fmt: str, where: str, rows: Any, header: list[str] | None = None, *, nan_is_missing: bool = False) -> Log:
+    """A Log of logged rows (mappings), keeping every column name for the run-table check.
+
+    `nan_is_missing` for an in-memory table (a DataFrame, its records, a dict of columns): pandas writes NaN for
+    a cell that was never logged (Lightning logs training and validation on rows of their own), so NaN there
+    is an empty cell; inf and overflowing numbers are still reported. Elsewhere (a log file, Hugging Face's
+    log_history) a missing value is an absent key or an empty cell, and a NaN is what was logged (a diverged loss)."""
     rows = [row for row in rows if _is_mapping(row)]
     if header is None:
         header = list(dict.fromkeys(str(key).strip() for row in rows for key in row))
     log = Log(fmt, where, header=header)
-    log.records = _numeric_records(rows, log)
+    log.records = _numeric_records(rows, log, nan_is_missing)
     return log
 
 
@@ -164,9 +175,10 @@ def _is_mapping(row: Any) -> bool:
     return isinstance(row, dict) or isinstance(row, Mapping)  # dict first: the ABC check is slow per row
 
 
-def _numeric_records(rows: Any, log: Log) -> list[dict[str, float]]:
+def _numeric_records(rows: Any, log: Log, nan_is_missing: bool = False) -> list[dict[str, float]]:
     """Each row as name -> finite number; text and empty cells dropped, non-finite numbers dropped and recorded
-    in `log.dropped` (row numbers count the logged rows from 1); rows with no number dropped."""
+    in `log.dropped` (row numbers count the logged rows from 1; a NaN only unless `nan_is_missing`, see `_log`);
+    rows with no number dropped."""
     out = []
     names: dict[Any, str] = {}  # each key's stripped name, computed once
     for number, row in enumerate(rows, 1):
@@ -180,7 +192,7 @@ def _numeric_records(rows: Any, log: Log) -> list[dict[str, float]]:
                 name = names[key] = str(key).strip()
             if value is not None:
                 numbers[name] = value
-            elif non_finite_cells((cell,)):
+            elif non_finite_cells((cell,)) and not (nan_is_missing and is_missing(cell)):
                 log.drop(name, f"row {number}")
         if numbers:
             out.append(numbers)
