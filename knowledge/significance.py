@@ -6,6 +6,7 @@ same examples could be in both, it is conservative (wider than needed).
 """
 from __future__ import annotations
 
+import functools
 import math
 from statistics import NormalDist
 from typing import Any, Callable, Mapping
@@ -21,7 +22,10 @@ MEASURED = (("train_error", "train_size"), ("train_dev_error", "train_dev_size")
 """Each measured error level and the size of the set it was measured on."""
 
 
+@functools.lru_cache(maxsize=64)
 def _z(confidence: float) -> float:
+    """The two-sided normal quantile of a confidence level: one per setting value, computed once (each interval
+    of a consultation asks for it, and inv_cdf costs more than the interval itself)."""
     return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
