@@ -70,10 +70,12 @@ _durable._unix_now = time.time
 from mlstrategy.knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value, Values, setting_field
 
 from .compile import CompiledKnowledge, compile_knowledge
+from .evaluate import required_fields
 
 __all__ = ["Engine", "Trace", "Firing", "Concluded", "EngineError", "RuleError", "encode_fact", "frozen"]
 
 _RULESET = "mlstrategy"
+_MAX_NEEDS = 4  # a stratum is skipped when no rule can match only if at most this many requirement sets are checked
 _SESSION_RULE = "inference_session_open"
 
 
@@ -414,6 +416,16 @@ class Engine:
                 if stratum not in wanted.setdefault(name, []):
                     wanted[name].append(stratum)
         self._wanted = {name: tuple(sorted(strata)) for name, strata in wanted.items()}
+        # A stratum none of whose rules can match is not asserted: each rule's condition fails while a field it
+        # requires is absent (evaluate.required_fields, the engine's semantics). None: some rule may always match.
+        needs: list[list[frozenset[str]]] = [[] for _ in range(self.knowledge.depth)]
+        for rule in self.knowledge.rules:
+            needs[self.knowledge.strata[rule.id]].append(required_fields(rule.when))
+        # Checked only where few rules' needs are to be checked: a stratum of many rules nearly always matches
+        # something, and checking costs more than the assert it could save (instruction counts).
+        self._needs: list[tuple[frozenset[str], ...] | None] = [
+            tuple(dict.fromkeys(found)) if found and all(found) and len(set(found)) <= _MAX_NEEDS else None
+            for found in needs]
         definitions = copy.deepcopy(self.knowledge.definitions)
         for definition in definitions.values():
             definition["run"] = _open_session  # durable's own dispatch is never used: see _run_actions
@@ -455,10 +467,14 @@ class Engine:
             for stratum, encoded in enumerate(self._settings_parts(session.trace.settings)):
                 parts[stratum] += encoded
             try:
+                needs = self._needs
                 for stratum in range(self._depth):
                     session.stratum = stratum
                     known = len(facts)
                     sizes.append(known)
+                    required = needs[stratum]
+                    if required is not None and not any(facts.keys() >= fields for fields in required):
+                        continue  # no rule of this stratum can match: nothing to assert, nothing concluded
                     fields = parts[stratum]
                     text = f'{{"sid":"{sid}","id":"{next(self._serial)}","t":"s{stratum}"' + (
                         "," + ",".join(fields) + "}" if fields else "}")

@@ -15,7 +15,7 @@ from mlstrategy.knowledge.fields import is_concluded_marker
 
 from .formatting import field_title, format_value
 
-__all__ = ["holds", "failures", "describe", "Failure", "operand_value"]
+__all__ = ["holds", "failures", "describe", "Failure", "operand_value", "required_fields"]
 
 _COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne}
 
@@ -67,6 +67,24 @@ def holds(condition: Any, facts: Mapping[str, Any]) -> bool:
         return all(holds(part, facts) for part in condition.parts)
     if isinstance(condition, AnyOf):
         return any(holds(part, facts) for part in condition.parts)
+    raise TypeError(f"unknown condition {condition!r}")
+
+
+def required_fields(condition: Any) -> frozenset[str]:
+    """The fields that must be present for the condition to hold (`holds` is False whenever one is absent): every
+    field a comparison reads, a `known` field; for `any_of`, only what every branch needs. Settings are always
+    present and are not listed."""
+    if isinstance(condition, Compare):
+        return frozenset((*condition.left.fields(), *condition.right.fields()))
+    if isinstance(condition, Known):
+        return frozenset((condition.ref.field,))
+    if isinstance(condition, Absent):
+        return frozenset()
+    if isinstance(condition, AllOf):
+        return frozenset().union(*(required_fields(part) for part in condition.parts))
+    if isinstance(condition, AnyOf):
+        parts = [required_fields(part) for part in condition.parts]
+        return frozenset.intersection(*parts) if parts else frozenset()
     raise TypeError(f"unknown condition {condition!r}")
 
 

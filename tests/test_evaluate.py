@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 
 import mlstrategy as mls
-from mlstrategy.inference.evaluate import describe, failures, holds, operand_value
+from mlstrategy.inference.evaluate import describe, failures, holds, operand_value, required_fields
 from mlstrategy.knowledge.dsl import all_of, any_of, absent, diagnosed, eq, ge, known, lt, plus, setting, times
 from mlstrategy.knowledge.fields import ACTION, DIAGNOSIS, MISSING, is_family, split_field
 from strategies import settings_overrides, situations
@@ -35,6 +35,27 @@ def test_evaluator_agrees_with_engine(facts: dict, overrides: dict) -> None:
         assert not answer.concluded, field
         assert answer.checks, field
         assert all(check.failures for check in answer.checks), (field, answer)
+
+
+@some
+@given(facts=situations(), overrides=settings_overrides)
+def test_a_condition_holds_only_where_its_required_fields_are_present(facts: dict, overrides: dict) -> None:
+    """The engine skips a stratum none of whose rules has its required fields (required_fields): sound only if
+    no condition can hold without them, in any snapshot, and a rule that needs nothing is never counted out."""
+    advice = mls.advise(facts, settings=overrides)
+    knowledge, trace = advice._knowledge, advice.trace
+    for rule in knowledge.rules:
+        snapshot = trace.snapshots[knowledge.strata[rule.id]]
+        if holds(rule.when, snapshot):
+            missing = {name for name in required_fields(rule.when) if snapshot.get(name) is None}
+            assert not missing, (rule.id, missing)
+
+
+def test_required_fields_of_each_condition_form() -> None:
+    condition = all_of(known("a"), any_of(ge("b", "c"), all_of(lt("b", 1), known("d"))), absent("e"),
+                       ge("f", times("g", setting("min_gap"))))
+    assert required_fields(condition) == {"a", "b", "f", "g"}
+    assert required_fields(absent("x")) == frozenset()
 
 
 # ---------------------------------------------------------------- the evaluator's own semantics
