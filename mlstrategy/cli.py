@@ -16,7 +16,6 @@ import contextlib
 import json
 import re
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -536,6 +535,8 @@ def _practice(args: argparse.Namespace) -> int:
 
 def demo_situation() -> Situation:
     """The built-in example: a cat-photo app trained on web images, judged on mobile photos."""
+    from importlib import resources
+
     text = resources.files("mlstrategy").joinpath("examples/demo.yaml").read_text(encoding="utf-8")
     import yaml
 
