@@ -351,22 +351,37 @@ def check_expanded_size(data: Any, limit: int | None = None) -> None:
             "loc": (), "input": f"a {type(data).__name__} of over {limit:,} values"}])
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""Value types that hold no other value (exactly these types: a subclass is walked like any other value)."""
+
+
 def _fewer_values_than(data: Any, budget: int) -> bool:
-    """True when `data` written out holds at most `budget` values (a plain walk that stops at the budget)."""
+    """True when `data` written out holds at most `budget` values (a plain walk that stops at the budget).
+
+    A container holding only scalars (a curve, a candidate's metrics) counts them at once instead of one by one.
+    """
     stack = [data]
     count = 0
     while stack:
         value = stack.pop()
         count += 1
-        if count > budget:
-            return False
         kind = type(value)
         if kind is dict:
-            stack.extend(value.values())
+            items: Any = value.values()
         elif kind is list or kind is tuple or kind is set or kind is frozenset:
-            stack.extend(value)
+            items = value
         elif isinstance(value, (dict, list, tuple, set, frozenset)):  # subclasses: let the full count decide
             return False
+        else:
+            if count > budget:
+                return False
+            continue
+        if count + len(items) > budget:
+            return False
+        if _SCALARS.issuperset(map(type, items)):
+            count += len(items)
+        else:
+            stack.extend(items)
     return True
 
 
