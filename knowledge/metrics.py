@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from .fields import member
+from .snapshot import per_snapshot
 from .dsl import Ask, Diagnose, Recommend, Rule, Value, Values, absent, all_of, eq, ge, known
 
 __all__ = ["RULES", "f1_score", "metric_direction", "optimizing_metric", "select_candidate", "candidate_metrics",
@@ -53,9 +55,13 @@ def metric_direction(name: str, facts: Mapping[str, Any]) -> str | None:
     return None
 
 
-def candidate_metrics(facts: Mapping[str, Any]) -> dict[str, dict[str, float]]:
-    """Each candidate's metrics by name, with F1 added where precision and recall are known (`f1:<name>`)."""
-    table: dict[str, dict[str, float]] = {}
+@per_snapshot
+def candidate_metrics(facts: Mapping[str, Any]) -> Mapping[str, Mapping[str, float]]:
+    """Each candidate's metrics by name, with F1 added where precision and recall are known (`f1:<name>`).
+
+    Read-only and computed once per snapshot: the metric rules, the margin rule and the model choice share it.
+    """
+    table: dict[str, Mapping[str, float]] = {}
     for candidate in facts.get("candidates") or ():
         metrics = {k: v for k, v in candidate.items() if k not in ("name", "errors_by_class")}
         derived = facts.get(member("f1", candidate["name"]))
@@ -64,8 +70,8 @@ def candidate_metrics(facts: Mapping[str, Any]) -> dict[str, dict[str, float]]:
         weighted = facts.get(member("weighted_error", candidate["name"]))
         if weighted is not None:
             metrics["weighted_error"] = weighted
-        table[candidate["name"]] = metrics
-    return table
+        table[candidate["name"]] = MappingProxyType(metrics)
+    return MappingProxyType(table)
 
 
 def optimizing_metric(facts: Mapping[str, Any]) -> str | None:

@@ -9,6 +9,7 @@ between the gaps that could be the largest, and names the measurement that settl
 """
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from .dsl import (
@@ -16,6 +17,7 @@ from .dsl import (
 )
 from .fields import ci_high_field, ci_low_field, range_high_field, range_low_field
 from .gaps import GAPS, bias_bound
+from .snapshot import per_snapshot
 
 __all__ = ["RULES", "gap_range", "gap_ranges", "leader", "judge", "UNDETERMINED"]
 
@@ -51,21 +53,11 @@ def _mixed_variance(facts: Mapping[str, Any]) -> bool:
     return facts.get("train_dev_error") is None and None not in (train, dev) and train != dev
 
 
-_last: tuple[Any, int, Any] = (None, -1, None)
-"""The last snapshot `leader` judged, its size and the verdict: the leader rule's six values and the rationale read
-one verdict (a snapshot only ever grows; holding it keeps its identity from being reused). One tuple, replaced
-whole, so threads consulting other engines never see a torn entry."""
-
-
-def leader(facts: Mapping[str, Any]) -> dict[str, Any]:
-    """The verdict of `judge` for these facts, computed once per snapshot (see `_last`)."""
-    global _last
-    last = _last
-    if last[0] is facts and last[1] == len(facts):
-        return last[2]
-    verdict = judge(facts)
-    _last = (facts, len(facts), verdict)
-    return verdict
+@per_snapshot
+def leader(facts: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The verdict of `judge` for these facts, read-only and computed once per snapshot: the leader rule's six
+    values and the rationale read one verdict."""
+    return MappingProxyType(judge(facts))
 
 
 def judge(facts: Mapping[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,6 @@ import contextlib
 import json
 import re
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -33,7 +32,7 @@ _LOG_FORMATS = ("huggingface", "lightning", "keras", "csv", "tensorboard", "tens
 """mlstrategy.adapters.logs.FORMATS, spelt out so that building the parser imports no adapter."""
 
 
-def _add_fact_options(parser: argparse.ArgumentParser) -> None:
+def _add_all_fact_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("situation", nargs="?",
                         help="a YAML, JSON or TOML file of facts (flags below override it); for `advise`, a .jsonl "
                              "file of many situations gives one JSON line of advice per line")
@@ -68,10 +67,13 @@ def _add_fact_options(parser: argparse.ArgumentParser) -> None:
 class _Parser(argparse.ArgumentParser):
     """argparse, with "did you mean" for a misspelt option (the fact base does the same for misspelt keys)."""
 
+    partial = False
+    """True when only one command's fact options were added (`build_parser(only=...)`)."""
+
     def error(self, message: str) -> None:  # type: ignore[override]
         if "unrecognized arguments" in message:
             owners: dict[str, list[str]] = {}  # option -> the commands that take it
-            for command, parser in _all_parsers(self):
+            for command, parser in _all_parsers(build_parser() if self.partial else self):
                 for action in parser._actions:
                     for option in action.option_strings:
                         owners.setdefault(option, []).append(command)
@@ -100,18 +102,25 @@ def _all_parsers(parser: argparse.ArgumentParser, name: str = "mlstrategy"
     return found
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `only`, the fact options (about 60 per command) are added to that command
+    alone, the one being parsed (the others keep their names, help and own options)."""
     from . import __version__
 
     parser = _Parser(
         prog="mlstrategy",
         description="An expert system for ML strategy: ranked diagnoses and an explained action plan.",
     )
+    parser.partial = only is not None
+
+    def fact_options(command: argparse.ArgumentParser, name: str) -> None:
+        if only is None or only == name:
+            _add_all_fact_options(command)
     parser.add_argument("--version", action="version", version=f"mlstrategy {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     advise = commands.add_parser("advise", help="diagnose a situation and plan what to do")
-    _add_fact_options(advise)
+    fact_options(advise, "advise")
     advise.add_argument("--format", choices=FORMATS, default=None,
                         help="report format (default: from the -o extension .html/.md/.json/.txt, else rich on a "
                              "terminal, else text)")
@@ -123,17 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
                             ("why-not", "say why something was not concluded")):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("name", help="an action, diagnosis or value name (e.g. bigger_model)")
-        _add_fact_options(command)
+        fact_options(command, name)
         command.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON")
         if name == "why-not":
             command.add_argument("--all", action="store_true",
                                  help="every rule that could conclude it, nested (default: the nearest rule in one line)")
 
     consult = commands.add_parser("consult", help="interactive: answer the questions that would sharpen the advice")
-    _add_fact_options(consult)
+    fact_options(consult, "consult")
 
     plot = commands.add_parser("plot", help="draw the error ladder (or the explanation graph) to a PNG/SVG/PDF file")
-    _add_fact_options(plot)
+    fact_options(plot, "plot")
     plot.add_argument("-o", "--output", metavar="FILE", required=True,
                       help="the picture: .png, .svg or .pdf (the ladder also .jpg and others matplotlib writes); "
                            "a name without an extension gets .png")
@@ -141,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the error ladder (default) or the explanation graph")
 
     graph = commands.add_parser("graph", help="export the reasoning graph")
-    _add_fact_options(graph)
+    fact_options(graph, "graph")
     graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot",
                        help="Graphviz DOT (default), a Mermaid flowchart, or node-link JSON")
     graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
@@ -536,6 +545,8 @@ def _practice(args: argparse.Namespace) -> int:
 
 def demo_situation() -> Situation:
     """The built-in example: a cat-photo app trained on web images, judged on mobile photos."""
+    from importlib import resources
+
     text = resources.files("mlstrategy").joinpath("examples/demo.yaml").read_text(encoding="utf-8")
     import yaml
 
@@ -549,7 +560,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["bench"]:  # its options belong to benchmarks/run.py
         return _bench(argv[1:])
-    args = build_parser().parse_args(argv)
+    args = build_parser(only=argv[0] if argv and not argv[0].startswith("-") else None).parse_args(argv)
     try:
         if args.command == "rules":
             _rules(args.format)

@@ -30,11 +30,6 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 __all__ = [
     "Situation",
     "Candidate",
@@ -168,9 +163,26 @@ def _digits(number: int) -> int:
     return estimate + 1 if number >= 10**estimate else estimate
 
 
+_PLAIN_TEXT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._%+-/")
+"""Characters that cannot make YAML read a structure: no flow brackets, no ': ', tag, anchor, comment or newline."""
+_YAML_BOOLEANS = frozenset(variant for word in ("yes", "no", "true", "false", "on", "off")
+                           for variant in (word, word.title(), word.upper()))
+"""The plain words YAML 1.1 (PyYAML's resolver) reads as booleans."""
+
+
+def _plain_scalar(text: str) -> bool:
+    """True when YAML would certainly read `text` as a scalar that is not a boolean (a number, a word, '8%'):
+    then `parse_text_value` returns it as typed without importing PyYAML (the command line's usual flags)."""
+    stripped = text.strip(" ")
+    return (_PLAIN_TEXT.issuperset(text) and stripped not in _YAML_BOOLEANS and stripped != "-"
+            and not stripped.startswith(("- ", "--", "..", "%")))  # a list item, a document marker, a directive
+
+
 def parse_text_value(raw: str) -> Any:
     """A value typed as text (a CLI flag, an answer in `consult`): YAML for structures and booleans
     ('{expert: 0.01}', 'true'), otherwise the string itself, which the fact base parses and range-checks ('8%')."""
+    if isinstance(raw, str) and _plain_scalar(raw):
+        return raw  # what YAML would give back: neither a structure nor a boolean
     import yaml
 
     try:
@@ -339,22 +351,37 @@ def check_expanded_size(data: Any, limit: int | None = None) -> None:
             "loc": (), "input": f"a {type(data).__name__} of over {limit:,} values"}])
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""Value types that hold no other value (exactly these types: a subclass is walked like any other value)."""
+
+
 def _fewer_values_than(data: Any, budget: int) -> bool:
-    """True when `data` written out holds at most `budget` values (a plain walk that stops at the budget)."""
+    """True when `data` written out holds at most `budget` values (a plain walk that stops at the budget).
+
+    A container holding only scalars (a curve, a candidate's metrics) counts them at once instead of one by one.
+    """
     stack = [data]
     count = 0
     while stack:
         value = stack.pop()
         count += 1
-        if count > budget:
-            return False
         kind = type(value)
         if kind is dict:
-            stack.extend(value.values())
+            items: Any = value.values()
         elif kind is list or kind is tuple or kind is set or kind is frozenset:
-            stack.extend(value)
+            items = value
         elif isinstance(value, (dict, list, tuple, set, frozenset)):  # subclasses: let the full count decide
             return False
+        else:
+            if count > budget:
+                return False
+            continue
+        if count + len(items) > budget:
+            return False
+        if _SCALARS.issuperset(map(type, items)):
+            count += len(items)
+        else:
+            stack.extend(items)
     return True
 
 
@@ -668,16 +695,22 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     limit = MAX_FILE_BYTES if suffix in (".json", ".toml") else yaml_limit()
     kind = {".json": "JSON", ".toml": "TOML"}.get(suffix, "YAML")
     text = read_text(path, limit=limit, title="Situation", what=f"{kind} file")
+    toml_error: tuple[type[Exception], ...] = ()  # TOML's error, once a TOML file is read (tomllib on use)
     try:
         if suffix == ".json":
             data = load_json(text)
         elif suffix == ".toml":
+            if sys.version_info >= (3, 11):
+                import tomllib
+            else:  # pragma: no cover - Python 3.10
+                import tomli as tomllib
+            toml_error = (tomllib.TOMLDecodeError,)
             data = tomllib.loads(text)
         else:
             data = load_yaml(text)
     except RecursionError:
         raise _file_error(path, "it is nested too deeply") from None
-    except tomllib.TOMLDecodeError as exc:  # it names a line, not the key: quote the line
+    except toml_error as exc:  # it names a line, not the key: quote the line
         raise _file_error(path, str(exc) + _quote_line(text, str(exc))) from None
     except Exception as exc:  # ValueError (JSON), yaml.YAMLError
         raise _file_error(path, _yaml_message(exc)) from None

@@ -245,3 +245,13 @@ def test_an_option_of_another_command_is_named_as_such(capsys):
     message = capsys.readouterr().err
     assert stop.value.code == 2
     assert "--all is an option of why-not" in message and "did you mean" not in message
+
+
+def test_a_fact_option_given_to_a_command_without_facts_names_every_command_that_takes_it(capsys):
+    """The parser adds the fact options to the command being parsed only; the hint still sees every command."""
+    from mlstrategy.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["rules", "--dev-error", "10%"])
+    assert stop.value.code == 2
+    assert "--dev-error is an option of advise, consult, graph, plot, why, why-not" in capsys.readouterr().err

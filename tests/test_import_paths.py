@@ -29,3 +29,30 @@ def test_the_template_filler_answers_at_its_old_name() -> None:
 
     assert plan.render is plan.fill_template
     assert plan.render("{dev_error}", {"dev_error": 0.1}) == "10%"
+
+
+def test_a_plain_advise_from_flags_imports_no_reader_it_does_not_need() -> None:
+    """`mlstrategy advise --human-error 1% ...` reads no file: PyYAML (for structured flag values such as
+    '{expert: 0.01}') and tomllib load on use, and so do the heavy optional libraries."""
+    import subprocess
+    import sys
+
+    code = ("import io, sys, contextlib; from mlstrategy.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    code = main(['advise', '--human-error', '1%', '--train-error', '8%', '--dev-error', '10%', "
+            "'--dev-size', '5000', '--format', 'text'])\n"
+            "print(code, sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'tomllib', 'tomli', "
+            "'networkx', 'rich', 'matplotlib', 'pandas', 'numpy', 'sklearn', 'mlflow'}))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.split(maxsplit=1) == ["0", "[]\n"]
+
+
+def test_a_structured_flag_value_still_reads_as_yaml() -> None:
+    from mlstrategy.facts import parse_text_value
+
+    assert parse_text_value("{expert: 0.01, typical: 2%}") == {"expert": 0.01, "typical": "2%"}
+    assert parse_text_value("[1%, 2%]") == ["1%", "2%"]
+    assert parse_text_value("yes") is True and parse_text_value(" Off ") is False and parse_text_value("- 1%") == ["1%"]
+    assert parse_text_value("--- true") is True
+    for plain in ("8%", "0.08", "-5%", "web", "mobile photos", "1e-3", "", "null", "yesterday", "on-device"):
+        assert parse_text_value(plain) == plain
