@@ -406,3 +406,16 @@ def test_durable_rules_is_imported_only_in_the_engine_module() -> None:
         if pattern.search(path.read_text(encoding="utf-8"))
     )
     assert importers == ["inference/engine.py"]
+
+
+def test_an_engine_leaves_the_compiled_definitions_as_they_were() -> None:
+    """The engine hands durable_rules a shallow copy of each rule's definition (durable deletes the 'run' key it is
+    given and, we rely on it, mutates nothing nested): its compiled knowledge, read again by why_not and the rules
+    documentation, must stay what the compiler made."""
+    from mlstrategy.inference.compile import compile_knowledge
+    from mlstrategy.knowledge import RULES
+
+    engine = Engine(RULES)
+    assert json.dumps(engine.knowledge.definitions, sort_keys=True) == json.dumps(
+        compile_knowledge(RULES).definitions, sort_keys=True)
+    assert all("run" not in definition for definition in engine.knowledge.definitions.values())
