@@ -9,6 +9,8 @@ item explained back to the facts that caused it.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
 from .facts import Situation
 from .settings import Settings
@@ -16,7 +18,20 @@ from .advice import Action, Advice, Diagnosis, MissingFact, Reason
 from .advisor import advise, rules
 from .batch import BatchError, advise_many
 from .inference.engine import EngineError, RuleError
-from .inference.explain import Explanation, UnknownName, WhyNot
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .inference.explain import Explanation, UnknownName, WhyNot
+
+_LAZY = {"Explanation", "UnknownName", "WhyNot"}
+"""Names loaded on first use (PEP 562): explanations are not needed to advise, and a plain command line skips them."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from .inference import explain
+
+        return getattr(explain, name)
+    raise AttributeError(f"module 'mlstrategy' has no attribute {name!r}")
 
 
 __all__ = [

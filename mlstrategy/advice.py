@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
+    from .inference.explain import Explanation, WhyNot
+
     from .choice import ModelChoice
     from .compare import Comparison
 
 from .facts import Situation, suggest
 from .inference.compile import CompiledKnowledge
 from .inference.engine import Firing, Trace, frozen
-from .inference.explain import Explanation, UnknownName, WhyNot, build_graph, explain, find_node, known_names, why_not
 from .inference.plan import STEPS, order_actions, rank_diagnoses, rank_questions, rationale
 from .knowledge.catalog import ACTIONS, DIAGNOSES
 from .settings import Settings
@@ -254,7 +255,7 @@ class Advice:
         return tuple(getattr(info, attribute, ()) or ())
 
     @cached_property
-    def not_advised(self) -> list[WhyNot]:
+    def not_advised(self) -> "list[WhyNot]":
         """Choices the situation bears on but that were not advised (transfer, multi-task, end-to-end...), with why not."""
         out = []
         given = set(self.trace.inputs)
@@ -267,14 +268,18 @@ class Advice:
     @cached_property
     def graph(self) -> nx.DiGraph:
         """The reasoning graph: input/value/diagnosis/action nodes and rule-firing nodes (built on first use)."""
+        from .inference.explain import build_graph  # explanations load on first use: plain advice never needs them
+
         return build_graph(self.trace, self._knowledge)
 
-    def why(self, name: str, kind: str | None = None) -> Explanation:
+    def why(self, name: str, kind: str | None = None) -> "Explanation":
         """The chain from a conclusion back to the input facts, with each rule's rationale and numbers.
 
         `kind` picks one of `action`, `diagnosis`, `value`, `input` when a name is several; by default an
         action comes before a diagnosis before a value.
         """
+        from .inference.explain import UnknownName, explain, find_node, known_names
+
         node = find_node(self.graph, name, kind)
         if node is None:
             hint = suggest(name, set(known_names(self._knowledge)) | set(self.trace.inputs))
@@ -285,8 +290,10 @@ class Advice:
             )
         return explain(self.graph, node)
 
-    def why_not(self, name: str, kind: str | None = None) -> WhyNot:
+    def why_not(self, name: str, kind: str | None = None) -> "WhyNot":
         """Why a diagnosis, action or value was not concluded: the nearest rule and each failed condition, with values."""
+        from .inference.explain import why_not
+
         return why_not(self.trace, self._knowledge, name, kind)
 
     # ------------------------------------------------------------ renderings

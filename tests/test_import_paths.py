@@ -33,7 +33,7 @@ def test_the_template_filler_answers_at_its_old_name() -> None:
 
 def test_a_plain_advise_from_flags_imports_no_reader_it_does_not_need() -> None:
     """`mlstrategy advise --human-error 1% ...` reads no file: PyYAML (for structured flag values such as
-    '{expert: 0.01}') and tomllib load on use, and so do the heavy optional libraries."""
+    '{expert: 0.01}') and tomllib load on use, and so do the heavy optional libraries and the explanations."""
     import subprocess
     import sys
 
@@ -41,8 +41,9 @@ def test_a_plain_advise_from_flags_imports_no_reader_it_does_not_need() -> None:
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             "    code = main(['advise', '--human-error', '1%', '--train-error', '8%', '--dev-error', '10%', "
             "'--dev-size', '5000', '--format', 'text'])\n"
-            "print(code, sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'tomllib', 'tomli', "
-            "'networkx', 'rich', 'matplotlib', 'pandas', 'numpy', 'sklearn', 'mlflow'}))")
+            "print(code, sorted(({m.split('.')[0] for m in sys.modules} | set(sys.modules)) & {'yaml', 'tomllib', "
+            "'tomli', 'networkx', 'rich', 'matplotlib', 'pandas', 'numpy', 'sklearn', 'mlflow', "
+            "'mlstrategy.inference.explain'}))")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert shown.stdout.split(maxsplit=1) == ["0", "[]\n"]
 
