@@ -1,6 +1,7 @@
 """Single-number evaluation metrics, and choosing among candidates with optimizing and satisficing metrics."""
 from __future__ import annotations
 
+import functools
 import re
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -40,6 +41,12 @@ def metric_direction(name: str, facts: Mapping[str, Any]) -> str | None:
         return "max"
     if name in (facts.get("minimize") or ()):
         return "min"
+    return _direction_by_name(name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _direction_by_name(name: str) -> str | None:
+    """The direction a metric's name implies (a pure function of the name: computed once per name)."""
     lowered = name.lower()
     words = set(re.split(r"[^a-z0-9]+", lowered))
 
@@ -74,6 +81,7 @@ def candidate_metrics(facts: Mapping[str, Any]) -> Mapping[str, Mapping[str, flo
     return MappingProxyType(table)
 
 
+@per_snapshot
 def optimizing_metric(facts: Mapping[str, Any]) -> str | None:
     """The metric to optimize: stated, or weighted error when class weights are given, or the one unbounded metric.
 
@@ -104,15 +112,17 @@ def _meets(value: float | None, bound: Mapping[str, Any]) -> bool:
     return True
 
 
-def feasible_candidates(facts: Mapping[str, Any]) -> list[str]:
+@per_snapshot
+def feasible_candidates(facts: Mapping[str, Any]) -> tuple[str, ...]:
     """The names of the candidates that meet every satisficing bound, sorted."""
     bounds = facts.get("satisficing") or {}
-    return sorted(
+    return tuple(sorted(
         name for name, metrics in candidate_metrics(facts).items()
         if all(_meets(metrics.get(metric), bound) for metric, bound in bounds.items())
-    )
+    ))
 
 
+@per_snapshot
 def select_candidate(facts: Mapping[str, Any]) -> str | None:
     """The best candidate on the optimizing metric among those meeting every bound; ties go to the first name."""
     metric = optimizing_metric(facts)
