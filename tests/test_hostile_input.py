@@ -6,6 +6,7 @@ never a measured speed.
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -257,11 +258,16 @@ def test_the_python_readers_raise_validation_errors_for_unreadable_files(tmp_pat
     fake.write_text("Image,Dog\n1,x\n")  # a CSV renamed .xlsx
     truncated = tmp_path / "truncated.xlsx"
     truncated.write_bytes(b"PK\x03\x04" + b"\x00" * 100)  # starts like a zip, is not one
+    unknown_version = tmp_path / "version.xlsx"  # atheris: a central directory claiming zip version 10.4, on which
+    unknown_version.write_bytes(base64.b64decode(  # zipfile raises NotImplementedError
+        "O1sqUEsBAltQSwECAQBoAAAAAAB4eHh4//94eHh4eHh4eP////8BAACkeAAAAAAAAABhSkpKAAAAeHh4////////eAAAAAAAAABhSkpK"
+        "SksGB1BLBQZvACLdTm8AIkoAAADdXQAAwF0="))
     for read, path, text in [(situation_from_prediction_table, latin1, "not UTF-8"),
                              (mls.Situation.from_history, latin1, "not UTF-8"),
                              (mls.Situation.from_error_sheet, latin1, "not UTF-8"),
                              (mls.Situation.from_error_sheet, fake, "not a .xlsx workbook"),
-                             (mls.Situation.from_error_sheet, truncated, "not a .xlsx workbook")]:
+                             (mls.Situation.from_error_sheet, truncated, "not a .xlsx workbook"),
+                             (mls.Situation.from_error_sheet, unknown_version, "not a .xlsx workbook")]:
         with pytest.raises(ValidationError, match=text):
             read(str(path))
 

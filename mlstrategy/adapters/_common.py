@@ -207,7 +207,8 @@ def read_workbook(path: str | os.PathLike[str], *, title: str, what: str) -> Tab
     if suffix != ".xls":  # .xlsx/.xlsm/.ods are zip files: refuse a zip bomb before it is inflated
         try:
             unzipped = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError):
+            # NotImplementedError: a zip "version" or compression method zipfile does not know (found by atheris)
             raise input_error(title, what, f"cannot read {_shown(path)}: not a {suffix} workbook (a {suffix} file "
                               "is a zip archive; this one is not); export the sheet as CSV or save it again",
                               str(path)) from None
