@@ -374,6 +374,37 @@ def test_non_finite_history_cells_are_found_for_the_reader_to_report():
     assert _common.to_number("1_0") is None  # float() reads it as 10.0
 
 
+def test_a_log_of_json_objects_with_a_line_that_is_not_an_object_is_a_validation_error(tmp_path):
+    path = tmp_path / "history.csv"  # atheris (history_csv): the lines of {}, {}, 1 sniff as one object per line
+    path.write_bytes(base64.b64decode("e30Ke30KCjE="))
+    with pytest.raises(ValidationError, match=r"line 4 is JSON but not an object \(a int\)"):
+        mls.Situation.from_history(str(path))
+
+
+HISTORY_OF_ROOT = """
+import resource, sys
+import mlstrategy as m
+from pydantic import ValidationError
+resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+try:
+    m.Situation.from_history(sys.argv[1])
+except ValidationError as error:
+    print(error)
+"""
+
+
+def test_a_history_folder_too_big_to_be_a_run_is_refused_without_walking_it(tmp_path):
+    # atheris (history_json): the JSON string "/." is a path, and the TensorBoard search walked the whole disk
+    done = subprocess.run([sys.executable, "-c", HISTORY_OF_ROOT, "/."], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert f"more than {mls.adapters.logs.MAX_SCAN_ENTRIES:,} files and folders" in done.stdout
+    deep = tmp_path.joinpath(*"abcdef")  # an event file too deep to be a run's is not looked for
+    deep.mkdir(parents=True)
+    (deep / "events.out.tfevents.1.host").write_bytes(b"")
+    assert mls.adapters.logs._event_files(tmp_path) == []
+    assert mls.adapters.logs._event_files(tmp_path / "a" / "b" / "c") == [deep / "events.out.tfevents.1.host"]
+
+
 # ---------------------------------------------------------------- defect 11: sets as inputs
 SET_CODE = """
 import json, mlstrategy as m

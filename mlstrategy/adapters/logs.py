@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -283,6 +284,9 @@ def _read_detectron2(path: Path) -> Log:
             except ValueError:
                 raise _refuse(str(path), f"{path} line {number} is not a JSON object: detectron2's metrics.json has "
                               "one per line", line[:40]) from None
+            if not isinstance(row, dict):
+                raise _refuse(str(path), f"{path} line {number} is JSON but not an object (a {type(row).__name__}): "
+                              "a log of one JSON object per line has an object on every line", line[:40])
             records.append(row)
     log = _log("detectron2" if any("iteration" in r for r in records) else "jsonl", str(path), records)
     log.percent = frozenset(name for name in log.names() if re.search(r"/(AP|mIoU|top1|accuracy)", name))
@@ -478,7 +482,7 @@ def _folder_formats(folder: Path) -> dict[str, list[Path]]:
         found["ultralytics"] = [folder / "results.csv"]
     if (folder / "metrics.json").is_file():
         found["detectron2"] = [folder / "metrics.json"]
-    events = sorted(p for p in folder.rglob("events.out.tfevents.*") if p.is_file())
+    events = _event_files(folder)
     if events:
         found["tensorboard"] = events
     exports = [p for p in sorted(folder.glob("*.csv")) if p.name not in ("metrics.csv", "results.csv")
@@ -486,6 +490,27 @@ def _folder_formats(folder: Path) -> dict[str, list[Path]]:
     if exports:
         found["tensorboard-csv"] = exports
     return found
+
+
+MAX_SCAN_DEPTH = 4  # a TensorBoard log dir: runs/<run>/events.*, lightning_logs/version_0/events.*, train/events.*
+MAX_SCAN_ENTRIES = 20_000  # files and folders looked at under a history folder before it is refused
+
+
+def _event_files(folder: Path) -> list[Path]:
+    """The TensorBoard event files under `folder`, up to `MAX_SCAN_DEPTH` folders down (symbolic links to folders
+    are not followed); a folder with more than `MAX_SCAN_ENTRIES` entries in that reach is refused, so a path
+    such as '/' is one error and not a walk of the whole file system."""
+    found, seen = [], 0
+    for root, dirs, files in os.walk(folder):
+        seen += len(dirs) + len(files)
+        if seen > MAX_SCAN_ENTRIES:
+            raise _refuse(str(folder), f"{folder} holds more than {MAX_SCAN_ENTRIES:,} files and folders within "
+                          f"{MAX_SCAN_DEPTH} levels: not a training run's folder; give the log file itself or the "
+                          "run's own folder", str(folder))
+        if len(Path(root).relative_to(folder).parts) + 1 >= MAX_SCAN_DEPTH:
+            dirs.clear()
+        found += [Path(root, name) for name in files if name.startswith("events.out.tfevents.")]
+    return sorted(path for path in found if path.is_file())
 
 
 _READERS = {
