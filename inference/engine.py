@@ -311,42 +311,71 @@ def _firing(rule: str, stratum: int, concluded: tuple[Concluded, ...], read_name
     return item
 
 
-def _step(conclusion: Any) -> Callable[[Mapping[str, Any], list], None]:
-    """One conclusion of a rule as a small function appending what it concludes (compiled once per engine)."""
+_Step = Callable[[Mapping[str, Any], dict, list, str], None]
+
+
+def _conflict(rule_id: str, name: str, value: Any, earlier: tuple[str, Any]) -> RuleError:
+    return RuleError(rule_id, ValueError(f"value {name} = {value!r} conflicts with {earlier[1]!r} from {earlier[0]}"))
+
+
+def _conclude_value(facts: Mapping[str, Any], pending: dict, out: list, rule_id: str, name: str, field_name: str,
+                    value: Any) -> None:
+    """Record one concluded value: a value may be concluded again only as the same value (else a RuleError)."""
+    earlier = pending.get(field_name)
+    if earlier is None:
+        if field_name in facts:
+            if facts[field_name] != value:
+                raise _conflict(rule_id, name, value, ("input", facts[field_name]))
+        pending[field_name] = (rule_id, value)
+    elif earlier[1] != value:
+        raise _conflict(rule_id, name, value, earlier)
+    out.append(_concluded("value", name, field_name, value))
+
+
+def _step(conclusion: Any) -> _Step:
+    """One conclusion of a rule as a small function (compiled once per engine): it appends what it concludes to
+    `out` and records the field it sets in `pending` (the marker the next strata see), first setter kept."""
     if isinstance(conclusion, Value):
         compute, name, field_name = conclusion.compute, conclusion.name, conclusion.field
 
-        def value(facts: Mapping[str, Any], out: list) -> None:
+        def value(facts: Mapping[str, Any], pending: dict, out: list, rule_id: str) -> None:
             result = compute(facts)
             if _concludes(result):
-                out.append(_concluded("value", name, field_name, result))
+                _conclude_value(facts, pending, out, rule_id, name, field_name, result)
         return value
     if isinstance(conclusion, Values):
         compute, prefix = conclusion.compute, conclusion.prefix
 
-        def values(facts: Mapping[str, Any], out: list) -> None:
+        def values(facts: Mapping[str, Any], pending: dict, out: list, rule_id: str) -> None:
             for key, result in compute(facts).items():
                 if _concludes(result):
                     member = f"{prefix}:{key}"
-                    out.append(_concluded("value", member, member, result))
+                    _conclude_value(facts, pending, out, rule_id, member, member, result)
         return values
     if isinstance(conclusion, Diagnose):
         severity, name, field_name = conclusion.severity, conclusion.name, conclusion.field
 
-        def diagnose(facts: Mapping[str, Any], out: list) -> None:
-            out.append(_concluded("diagnosis", name, field_name, facts.get(severity) if severity else None))
+        def diagnose(facts: Mapping[str, Any], pending: dict, out: list, rule_id: str) -> None:
+            level = facts.get(severity) if severity else None
+            if field_name not in pending:
+                pending[field_name] = (rule_id, True if level is None else level)
+            out.append(_concluded("diagnosis", name, field_name, level))
         return diagnose
     if isinstance(conclusion, Recommend):
         params, action, field_name, addresses = conclusion.params, conclusion.action, conclusion.field, conclusion.addresses
 
-        def recommend(facts: Mapping[str, Any], out: list) -> None:
+        def recommend(facts: Mapping[str, Any], pending: dict, out: list, rule_id: str) -> None:
+            if field_name not in pending:
+                pending[field_name] = (rule_id, True)
             out.append(_concluded("action", action, field_name, True, dict(params(facts)) if params else {}, addresses))
         return recommend
     if isinstance(conclusion, Ask):
         answer = (conclusion.why, conclusion.rank)
         name, field_name = conclusion.name, conclusion.field
 
-        def ask(facts: Mapping[str, Any], out: list) -> None:
+        def ask(facts: Mapping[str, Any], pending: dict, out: list, rule_id: str) -> None:
+            if field_name not in pending:
+                pending[field_name] = (rule_id, True)
             out.append(_concluded("missing", name, field_name, answer))
         return ask
     raise EngineError(f"unknown conclusion {conclusion!r}")
@@ -476,9 +505,11 @@ class Engine:
                     if required is not None and not any(facts.keys() >= fields for fields in required):
                         continue  # no rule of this stratum can match: nothing to assert, nothing concluded
                     fields = parts[stratum]
-                    text = f'{{"sid":"{sid}","id":"{next(self._serial)}","t":"s{stratum}"' + (
-                        "," + ",".join(fields) + "}" if fields else "}")
-                    asserted.append(text)  # before asserting: a failed assert may still have stored it
+                    head = f'{{"sid":"{sid}","id":"{next(self._serial)}"'
+                    text = head + f',"t":"s{stratum}"' + ("," + ",".join(fields) + "}" if fields else "}")
+                    # durable_rules finds a fact to retract by its id alone (getMessage hashes the id), so the
+                    # retraction sends only sid and id: re-sending every field cost a parse of each
+                    asserted.append(head + "}")  # before asserting: a failed assert may still have stored it
                     self._assert(text, stratum)
                     if session.error is not None:
                         raise session.error
@@ -640,21 +671,9 @@ class Engine:
             facts = session.facts
             try:
                 out: list[Concluded] = []
-                for step in steps:
-                    step(facts, out)
                 pending = session.pending
-                for item in out:
-                    kind, field_name = item.kind, item.field
-                    if kind == "value":
-                        marker = item.value
-                        earlier = pending.get(field_name) or (("input", facts[field_name]) if field_name in facts else None)
-                        if earlier is not None and earlier[1] != marker:
-                            raise RuleError(rule_id, ValueError(
-                                f"value {item.name} = {marker!r} conflicts with {earlier[1]!r} from {earlier[0]}"))
-                    else:
-                        marker = item.value if kind == "diagnosis" and item.value is not None else True
-                    if field_name not in pending:
-                        pending[field_name] = (rule_id, marker)
+                for step in steps:
+                    step(facts, pending, out, rule_id)
                 # a field it concludes itself was read only if it was there before
                 read = tuple(n for n in names if n not in own or facts.get(n) is not None) if own else names
                 session.trace.firings.append(_firing(rule_id, stratum, tuple(out), read, setting_names, facts))
