@@ -17,7 +17,8 @@ import sys
 import types
 import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal, Mapping, get_args
+from collections.abc import Mapping  # not typing.Mapping: isinstance through typing's alias is several times slower
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -218,10 +219,15 @@ def _trim(number: float) -> str:
     return f"{number:.6f}".rstrip("0").rstrip(".")
 
 
+_MAX_COUNT = 10**15
+
+
 def _no_bool(value: Any) -> Any:
+    if value.__class__ is int and -_MAX_COUNT <= value <= _MAX_COUNT:  # the common case, first
+        return value
     if isinstance(value, bool):
         raise PydanticCustomError("count_type", "must be a non-negative whole number, not a boolean", {"ge": 0})
-    if isinstance(value, int) and abs(value) > 10**15:
+    if isinstance(value, int) and abs(value) > _MAX_COUNT:
         raise PydanticCustomError("count_range", "must be at most 10**15 examples; got a {digits}-digit number",
                                   {"digits": _digits(value), "ge": 0, "le": 10**15})
     if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
@@ -230,6 +236,8 @@ def _no_bool(value: Any) -> Any:
 
 
 def _finite(value: Any) -> Any:
+    if value.__class__ is float and math.isfinite(value):  # the common case, first
+        return value
     if isinstance(value, bool):
         raise PydanticCustomError("number_type", "must be a number, not a boolean")
     if isinstance(value, str) and "_" in value:  # pydantic reads '1_0' as 10.0
@@ -258,7 +266,7 @@ def _sorted_set(value: Any) -> Any:
 
 Fraction = Annotated[float, BeforeValidator(parse_fraction)]
 """An error level or rate: a float in [0, 1]; "8%" is read as 0.08."""
-Count = Annotated[int, BeforeValidator(_no_bool), Field(ge=0)]
+Count = Annotated[int, Field(ge=0), BeforeValidator(_no_bool)]  # the bound first: pydantic checks it in its core, not in a Python function after
 """A number of examples: a non-negative integer."""
 Number = Annotated[float, BeforeValidator(_finite)]
 """Any finite number (a metric value such as a running time in ms)."""
@@ -366,6 +374,10 @@ def _fewer_values_than(data: Any, budget: int) -> bool:
         value = stack.pop()
         count += 1
         kind = type(value)
+        if kind in _SCALARS:
+            if count > budget:
+                return False
+            continue
         if kind is dict:
             items: Any = value.values()
         elif kind is list or kind is tuple or kind is set or kind is frozenset:
@@ -457,7 +469,7 @@ class Candidate(BaseModel):
 class ErrorAnalysis(_Strict):
     """A tally over `examined` misclassified dev examples: how many fall in each category."""
 
-    examined: Annotated[int, BeforeValidator(_no_bool), Field(gt=0)]
+    examined: Annotated[int, Field(gt=0), BeforeValidator(_no_bool)]
     categories: dict[Label, Count] = Field(default_factory=dict)
     mislabeled: Count = 0
 
@@ -532,7 +544,7 @@ class Situation(_Strict):
     precision: Fraction | None = Field(None, description="precision of one classifier")
     recall: Fraction | None = Field(None, description="recall of one classifier")
     confusion_matrix: ConfusionMatrix | None = Field(None, description="{tp, fp, fn, tn} of one binary classifier")
-    class_weights: dict[Label, Annotated[float, BeforeValidator(_finite), Field(gt=0)]] | None = Field(
+    class_weights: dict[Label, Annotated[float, Field(gt=0), BeforeValidator(_finite)]] | None = Field(
         None, description="class -> weight for a weighted error metric"
     )
     candidates: Annotated[list[Candidate], BeforeValidator(_no_set)] | None = Field(
@@ -559,11 +571,11 @@ class Situation(_Strict):
     stage_examples: dict[Label, Count] | None = Field(None, description="pipeline stage -> examples for it", min_length=1)
     stages_simpler: bool | None = Field(None, description="each pipeline stage is much simpler than the whole")
     # learning curves
-    train_curve: Annotated[list[Annotated[float, BeforeValidator(_finite), Field(ge=0)]],
+    train_curve: Annotated[list[Annotated[float, Field(ge=0), BeforeValidator(_finite)]],
                            BeforeValidator(_no_set)] | None = Field(
         None, description="per-epoch training loss or error, oldest first"
     )
-    dev_curve: Annotated[list[Annotated[float, BeforeValidator(_finite), Field(ge=0)]],
+    dev_curve: Annotated[list[Annotated[float, Field(ge=0), BeforeValidator(_finite)]],
                          BeforeValidator(_no_set)] | None = Field(
         None, description="per-epoch dev loss or error, oldest first"
     )
