@@ -16,15 +16,21 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120  # seconds; a healthy run takes a few seconds even on a loaded machine, a deadlock never ends
 
 BUSY = """
-    import os, threading, mlstrategy as m
-    busy = threading.Event()
+    import atexit, os, threading, mlstrategy as m
+    busy, stop = threading.Event(), threading.Event()
     def spin():
-        while True:
+        while not stop.is_set():
             m.advise(train_error=0.1, human_error=0.01, dev_error=0.15).actions
             busy.set()
-    threading.Thread(target=spin, daemon=True).start()
+    spinner = threading.Thread(target=spin, daemon=True)
+    spinner.start()
+    atexit.register(lambda: (stop.set(), spinner.join()))
     busy.wait()
 """
+"""A thread inside advise() the whole time the test forks. It is stopped before the child exits: a daemon thread
+still inside native code (pydantic-core validating) when the interpreter finalizes is killed by CPython with
+pthread_exit, which glibc can turn into "FATAL: exception not rethrown" and an abort (CPython issue #87135; 3.14
+waits instead). That is an interpreter-exit hazard of any daemon thread, not the fork safety tested here."""
 
 
 def run_child(script: str) -> str:
