@@ -381,6 +381,18 @@ def test_a_log_of_json_objects_with_a_line_that_is_not_an_object_is_a_validation
         mls.Situation.from_history(str(path))
 
 
+@pytest.mark.parametrize("path", ["F" * 300 + ".", "/".join(["y" * 200] * 30) + ".csv", "a\0b.csv"],
+                         ids=["name-too-long", "path-too-long", "nul-byte"])
+def test_paths_the_file_system_cannot_look_up_are_validation_errors_in_every_reader(path):
+    # atheris (history_json): a 300-character string was taken as a path, and Path.exists() raised
+    # OSError(ENAMETOOLONG); the other readers raised ValueError on a NUL byte
+    readers = (mls.Situation.from_history, mls.Situation.from_runs, mls.Situation.from_error_sheet,
+               mls.Situation.from_file, situation_from_prediction_table)
+    for read in readers:
+        with pytest.raises(ValidationError, match="cannot (look up|read)"):
+            read(path)
+
+
 HISTORY_OF_ROOT = """
 import resource, sys
 import mlstrategy as m

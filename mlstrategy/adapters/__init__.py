@@ -15,10 +15,13 @@ are imported only inside the function that needs them.
 from __future__ import annotations
 
 from .history import DroppedCellsWarning, read_history, situation_from_history
-from .runs import situation_from_runs
 from .predictions import (
-    error_rates, situation_from_estimator, situation_from_prediction_table, situation_from_predictions,
+    error_rates,
+    situation_from_estimator,
+    situation_from_prediction_table,
+    situation_from_predictions,
 )
+from .runs import situation_from_runs
 from .sheets import situation_from_error_sheet
 
 __all__ = [

@@ -27,8 +27,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ._common import (input_error, is_frame, is_missing, is_path, is_records, join_names, non_finite_cells, read_table,
-                      require, shown, to_number)
+from ._common import (
+    input_error,
+    is_frame,
+    is_missing,
+    is_path,
+    is_records,
+    join_names,
+    non_finite_cells,
+    path_kind,
+    read_table,
+    require,
+    shown,
+    to_number,
+)
 
 __all__ = ["Log", "read_log", "FORMATS", "MAX_BYTES"]
 
@@ -203,9 +215,10 @@ def _numeric_records(rows: Any, log: Log, nan_is_missing: bool = False) -> list[
 # ---------------------------------------------------------------- files and folders
 def _read_path(path: Path, log_format: str | None) -> Log:
     where = str(path)
-    if not path.exists():
+    kind = path_kind(path, title=_TITLE, what="history")
+    if kind is None:
         raise _refuse(where, f"{where}: no such file or folder")
-    if path.is_dir():
+    if kind == "folder":
         return _read_folder(path, log_format)
     if path.stat().st_size > MAX_BYTES:
         raise _refuse(where, f"{where} is {path.stat().st_size:,} bytes, more than the {MAX_BYTES:,} a history is "

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..facts import Situation
-from ._common import input_error, is_frame, is_path, is_records, join_names, read_table, to_number
+from ._common import input_error, is_frame, is_path, is_records, join_names, path_kind, read_table, to_number
 
 __all__ = ["situation_from_runs", "run_table_kind", "Runs"]
 
@@ -116,7 +115,7 @@ def situation_from_runs(table: Any, *, metric: str | None = None, direction: str
     from .history import _detect, _error, _values, normal
 
     where = str(table) if is_path(table) else "runs"
-    if is_path(table) and not Path(table).is_file():
+    if is_path(table) and path_kind(table, title=_TITLE, what="runs") != "file":
         raise input_error(_TITLE, "runs", f"{where}: no such file", where)
     if not (is_path(table) or is_frame(table) or is_records(table)):
         raise input_error(_TITLE, "runs", f"cannot read a {type(table).__name__} as a run table: give a CSV path, "
