@@ -95,7 +95,7 @@ class RuleError(EngineError):
         self.error = error
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: no per-instance dict (half the objects the cyclic GC walks per result)
 class Concluded:
     """One conclusion of one firing: a value, a diagnosis (with its severity), an action or a question."""
 
@@ -108,7 +108,7 @@ class Concluded:
     addresses: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Firing:
     """The record of one rule firing: what it read (with values) and what it concluded.
 
@@ -292,13 +292,27 @@ def frozen(cls: type, **fields: Any) -> Any:
     return item
 
 
+def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
+    """Each field's slot setter: it stores the value without the frozen dataclass's `__setattr__` guard."""
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+_SET_CONCLUDED = _slot_setters(Concluded, ("kind", "name", "field", "value", "params", "addresses"))
+_SET_FIRING = _slot_setters(Firing, ("rule", "stratum", "concluded", "read_names", "setting_names", "facts"))
+
+
 def _concluded(kind: str, name: str, field_name: str, value: Any = None, params: Any = None,
                addresses: tuple[str, ...] = ()) -> Concluded:
     """A `Concluded` without the frozen dataclass's `__init__` (one `object.__setattr__` per field): the firing
     path builds one per conclusion, and the instance is the same as `Concluded(...)` would give."""
     item = _new(Concluded)
-    item.__dict__.update(kind=kind, name=name, field=field_name, value=value,
-                         params={} if params is None else params, addresses=addresses)
+    set_kind, set_name, set_field, set_value, set_params, set_addresses = _SET_CONCLUDED
+    set_kind(item, kind)
+    set_name(item, name)
+    set_field(item, field_name)
+    set_value(item, value)
+    set_params(item, {} if params is None else params)
+    set_addresses(item, addresses)
     return item
 
 
@@ -306,8 +320,13 @@ def _firing(rule: str, stratum: int, concluded: tuple[Concluded, ...], read_name
             setting_names: tuple[str, ...], facts: Mapping[str, Any]) -> Firing:
     """A `Firing` without the frozen dataclass's `__init__` (see `_concluded`)."""
     item = _new(Firing)
-    item.__dict__.update(rule=rule, stratum=stratum, concluded=concluded, read_names=read_names,
-                         setting_names=setting_names, facts=facts)
+    set_rule, set_stratum, set_concluded, set_reads, set_settings, set_facts = _SET_FIRING
+    set_rule(item, rule)
+    set_stratum(item, stratum)
+    set_concluded(item, concluded)
+    set_reads(item, read_names)
+    set_settings(item, setting_names)
+    set_facts(item, facts)
     return item
 
 
