@@ -14,6 +14,7 @@ import itertools
 import math
 import os
 import re
+import stat
 import zipfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -102,25 +103,26 @@ def _shown(path: Any) -> str:
     return excerpt(str(path), 300)
 
 
+def _path_problem(exc: Exception) -> str:
+    """Why a path could not be opened or looked up, in words (os raises ValueError for a NUL byte)."""
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return "a path cannot hold a NUL character"
+
+
 def path_kind(path: str | os.PathLike[str], *, title: str, what: str) -> str | None:
     """"file", "folder", "other" (a device, a FIFO) or None (nothing there) for a path, or one `ValidationError`
     when the path cannot even be looked up: a name too long for the file system, a NUL byte, a permission
     denied on the way (Path.exists() raises for those instead of answering)."""
-    import stat
-
     name = str(path)
     try:
         mode = os.stat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
         return None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # a symlink loop: nothing readable there
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, OSError) and exc.errno == errno.ELOOP:  # a symlink loop: nothing readable there
             return None
-        raise input_error(title, what, f"cannot look up {_shown(name)}: {exc.strerror or type(exc).__name__}",
-                          name) from None
-    except ValueError:  # "embedded null byte"
-        raise input_error(title, what, f"cannot look up {_shown(name)}: a path cannot hold a NUL character",
-                          name) from None
+        raise input_error(title, what, f"cannot look up {_shown(name)}: {_path_problem(exc)}", name) from None
     return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
 
 
@@ -136,12 +138,8 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int, title: str, what: st
             data = handle.read(limit + 1)
     except IsADirectoryError:
         raise input_error(title, what, f"cannot read {_shown(name)}: it is a folder, not a file", name) from None
-    except OSError as exc:  # missing, unreadable, a broken symlink, a name too long...
-        raise input_error(title, what, f"cannot read {_shown(name)}: {exc.strerror or type(exc).__name__}",
-                          name) from None
-    except ValueError:  # "embedded null byte"
-        raise input_error(title, what, f"cannot read {_shown(name)}: a path cannot hold a NUL character",
-                          name) from None
+    except (OSError, ValueError) as exc:  # missing, unreadable, a broken symlink, a name too long, a NUL byte
+        raise input_error(title, what, f"cannot read {_shown(name)}: {_path_problem(exc)}", name) from None
     if len(data) > limit:
         raise input_error(title, what, f"cannot read {_shown(name)}: a {what} is limited to {limit:,} bytes and this "
                           "one holds more", name)

@@ -220,9 +220,10 @@ def _read_path(path: Path, log_format: str | None) -> Log:
         raise _refuse(where, f"{where}: no such file or folder")
     if kind == "folder":
         return _read_folder(path, log_format)
-    if path.stat().st_size > MAX_BYTES:
-        raise _refuse(where, f"{where} is {path.stat().st_size:,} bytes, more than the {MAX_BYTES:,} a history is "
-                      "read up to (mlstrategy.adapters.logs.MAX_BYTES)", path.stat().st_size)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise _refuse(where, f"{where} is {size:,} bytes, more than the {MAX_BYTES:,} a history is "
+                      "read up to (mlstrategy.adapters.logs.MAX_BYTES)", size)
     chosen = log_format or _sniff(path)
     reader = _READERS.get(chosen, _read_csv_log)
     return reader(path)
