@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 from mlstrategy.facts import suggest
+from .evaluate import required_fields
 from mlstrategy.knowledge.fields import family_of, is_family, is_setting, setting_field
 
 from mlstrategy.knowledge.dsl import (
@@ -76,8 +77,9 @@ def _operand_json(operand: Any) -> Any:
     raise KnowledgeError(f"unknown operand {operand!r}")
 
 
-def condition_json(condition: Any) -> dict[str, Any]:
-    """The durable_rules JSON of one condition (evaluated by the engine, never by a Python callback)."""
+def condition_json(condition: Any, exclusive: bool = True) -> dict[str, Any]:
+    """The durable_rules JSON of one condition (evaluated by the engine, never by a Python callback); `exclusive`:
+    the branches of each `any_of` made mutually exclusive (see `_exclusive_branches`)."""
     if isinstance(condition, Compare):
         right = _operand_json(condition.right)
         test = {condition.left.field: right} if condition.op == "==" else {_OPS[condition.op]: {condition.left.field: right}}
@@ -92,10 +94,70 @@ def condition_json(condition: Any) -> dict[str, Any]:
     if isinstance(condition, Absent):
         return {"$nex": {condition.ref.field: 1}}
     if isinstance(condition, AllOf):
-        return {"$and": [condition_json(part) for part in condition.parts]}
+        return {"$and": [condition_json(part, exclusive) for part in condition.parts]}
     if isinstance(condition, AnyOf):
-        return {"$or": [condition_json(part) for part in condition.parts]}
+        if not exclusive:
+            return {"$or": [condition_json(part, False) for part in condition.parts]}
+        return {"$or": _exclusive_branches(condition.parts)}
     raise KnowledgeError(f"unknown condition {condition!r}")
+
+
+MAX_EXPRESSIONS = 31
+"""durable_rules keeps, per rule, one sequence of at most 31 expressions: two for each `$and` / `$or` group and one
+for each comparison with a field or arithmetic on its right (MAX_SEQUENCE_EXPRESSIONS, error 113 beyond)."""
+
+
+def expression_count(test: Any) -> int:
+    """How many entries of durable_rules' expression sequence a condition's JSON takes (see MAX_EXPRESSIONS)."""
+    ((key, value),) = test.items()
+    if key in ("$and", "$or"):
+        return 2 + sum(expression_count(part) for part in value)
+    if key in ("$ex", "$nex"):
+        return 0
+    right = next(iter(value.values())) if key.startswith("$") else value  # {"$gt": {"a": right}} or {"a": right}
+    return 1 if isinstance(right, dict) else 0
+
+
+def _negation(condition: Any) -> list[dict[str, Any]] | None:
+    """The negation of a condition as a conjunction of field tests, where it is one (None where it is not):
+    not known(x) is absent(x), not absent(x) is known(x), and not any_of(...) is every part's negation."""
+    if isinstance(condition, Known):
+        return [{"$nex": {condition.ref.field: 1}}]
+    if isinstance(condition, Absent):
+        return [{"$ex": {condition.ref.field: 1}}]
+    if isinstance(condition, AnyOf):
+        found = [_negation(part) for part in condition.parts]
+        return None if any(part is None for part in found) else [test for part in found for test in part or ()]
+    return None  # a comparison fails when a field is absent too, and not all_of(...) is a disjunction
+
+
+def _exclusive(first: Any, second: Any) -> bool:
+    """The two conditions can never hold together: one says a field is absent that the other requires."""
+    return ((isinstance(first, Absent) and first.ref.field in required_fields(second))
+            or (isinstance(second, Absent) and second.ref.field in required_fields(first)))
+
+
+def _exclusive_branches(parts: tuple[Any, ...]) -> list[dict[str, Any]]:
+    """The branches of an `any_of`, made mutually exclusive where the negations are simple field tests.
+
+    durable_rules fires a rule once per satisfied branch of an `$or` (each firing costs a round trip through the
+    C core and our action); branch k holds only where no earlier branch does (not p1 and ... and pk), so at most
+    one fires. Their union is the same condition. A branch whose earlier parts have no simple negation is left
+    as it is (the engine keeps the first firing of a rule anyway)."""
+    branches: list[dict[str, Any]] = []
+    for index, part in enumerate(parts):
+        guards: list[dict[str, Any]] | None = []
+        for earlier in parts[:index]:
+            if _exclusive(earlier, part):
+                continue
+            negated = _negation(earlier)
+            if negated is None:
+                guards = None
+                break
+            guards = [*(guards or ()), *negated]
+        branch = condition_json(part)
+        branches.append({"$and": [*guards, branch]} if guards else branch)
+    return branches
 
 
 def producers_of(field: str, producers: dict[str, Any]) -> tuple[str, ...]:
@@ -194,6 +256,13 @@ def check_exclusions(rules: Iterable[Rule], exclusions: Iterable[Any] | None = N
                     f"({exclusion.why}), without testing not_recommended({exclusion.winner!r})")
 
 
+def _rule_test(rule: Rule) -> dict[str, Any]:
+    """A rule's condition as durable_rules JSON: with exclusive `any_of` branches, unless their guards would make a
+    condition longer than durable_rules accepts (the `$and` with the stratum test counts too)."""
+    test = condition_json(rule.when)
+    return test if 2 + expression_count(test) <= MAX_EXPRESSIONS else condition_json(rule.when, exclusive=False)
+
+
 def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
     """Check and stratify the rules, and build one durable_rules definition per rule.
 
@@ -215,10 +284,8 @@ def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
     for rule_id in order:
         strata[rule_id] = 1 + max((strata[p] for p in needs[rule_id]), default=-1)
     producers = _producers(rules)
-    definitions = {
-        rule.id: {"all": [{"m": {"$and": [{"t": f"s{strata[rule.id]}"}, condition_json(rule.when)]}}]}
-        for rule in rules
-    }
+    definitions = {rule.id: {"all": [{"m": {"$and": [{"t": f"s{strata[rule.id]}"}, _rule_test(rule)]}}]}
+                   for rule in rules}
     matched = frozenset(
         field for rule in rules for field in (*rule.condition_fields(), *(setting_field(s) for s in rule.when.settings()))
     )

@@ -1,11 +1,12 @@
 """inference/compile.py: the knowledge base is checked (fields, settings, ids, cycles) and stratified at compile time."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
 
-from mlstrategy.inference.compile import KnowledgeError, compile_knowledge
+from mlstrategy.inference.compile import KnowledgeError, compile_knowledge, condition_json
 from mlstrategy.inference.engine import Engine
 from mlstrategy.knowledge import RULES
 from mlstrategy.knowledge.dsl import Const, Diagnose, Rule, Value, absent, eq, gt, known
@@ -114,3 +115,63 @@ def test_a_family_member_is_produced_by_its_familys_rules() -> None:
     compiled = compile_knowledge(RULES)
     assert producers_of("split:dev", compiled.producers) == producers_of("split:*", compiled.producers) != ()
     assert producers_of("no_such_field", compiled.producers) == ()
+
+
+# ---------------------------------------------------------------- any_of: exclusive branches
+_FIELDS = ("train_error", "dev_error", "test_error")
+
+
+def _conditions() -> Any:
+    from hypothesis import strategies as st
+
+    from mlstrategy.knowledge.dsl import all_of, any_of
+
+    atoms = st.one_of(
+        st.sampled_from(_FIELDS).map(known),
+        st.sampled_from(_FIELDS).map(absent),
+        st.builds(gt, st.sampled_from(_FIELDS), st.sampled_from((0.05, 0.1, 0.2))),
+    )
+    return st.recursive(atoms, lambda inner: st.one_of(
+        st.lists(inner, min_size=2, max_size=3).map(lambda parts: any_of(*parts)),
+        st.lists(inner, min_size=2, max_size=3).map(lambda parts: all_of(*parts)),
+    ), max_leaves=6)
+
+
+def _simple(condition: Any) -> bool:
+    """Known/absent tests joined by any_of (at any depth): the compiler makes such a disjunction fully exclusive."""
+    from mlstrategy.knowledge.dsl import Absent, AnyOf, Known
+
+    if isinstance(condition, (Known, Absent)):
+        return True
+    return isinstance(condition, AnyOf) and all(_simple(part) for part in condition.parts)
+
+
+def test_an_any_of_fires_exactly_when_it_holds_and_once_where_its_branches_can_be_made_exclusive() -> None:
+    """The exclusive branches compile.py builds for an `$or` are the same condition (the rule fires exactly when
+    the Python evaluator says it holds), and a disjunction of field tests makes durable_rules fire once."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mlstrategy.inference.evaluate import holds
+    from mlstrategy.knowledge.dsl import any_of
+
+    values = st.dictionaries(st.sampled_from(_FIELDS), st.sampled_from((0.01, 0.1, 0.3)))
+
+    @settings(max_examples=int(os.environ.get('ANYOF_EXAMPLES', 60)), deadline=None)
+    @given(_conditions(), _conditions(), values)
+    def check(first: Any, second: Any, facts: dict[str, float]) -> None:
+        condition = any_of(first, second)
+        engine = Engine((_rule("test.any", condition, "any_hits"),))
+        raw: list[str] = []
+        fire = engine._actions["test.any"]
+        engine._actions["test.any"] = lambda: (raw.append("test.any"), fire())[1]
+        trace = engine.consult(facts, {})
+        assert bool(raw) == holds(condition, facts)
+        assert [f.rule for f in trace.firings] == (["test.any"] if holds(condition, facts) else [])
+        compiled = engine.knowledge.definitions["test.any"]["all"][0]["m"]["$and"][1]
+        if _simple(condition) and compiled == condition_json(condition):  # not too long for exclusive branches
+            assert len(raw) <= 1, raw
+        elif compiled != condition_json(condition):
+            assert compiled == condition_json(condition, exclusive=False)
+
+    check()
