@@ -20,14 +20,13 @@ what it concluded.
 """
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 import math
 import threading
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 import os
 import sys
@@ -95,33 +94,53 @@ class RuleError(EngineError):
         self.error = error
 
 
-@dataclass(frozen=True, slots=True)  # slots: no per-instance dict (half the objects the cyclic GC walks per result)
-class Concluded:
-    """One conclusion of one firing: a value, a diagnosis (with its severity), an action or a question."""
+_tuple = tuple.__new__  # a named tuple built from its values in one call, as Concluded(*values) would be
 
+
+class _ConcludedFields(NamedTuple):
     kind: str  # "value" | "diagnosis" | "action" | "missing"
     name: str
     field: str
-    value: Any = None
-    # dataclasses.field in full: the `field` attribute above shadows the imported name in this class body
-    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-    addresses: tuple[str, ...] = ()
+    value: Any
+    params: Mapping[str, Any]
+    addresses: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Firing:
+class Concluded(_ConcludedFields):
+    """One conclusion of one firing: a value, a diagnosis (with its severity), an action or a question.
+
+    A named tuple: immutable, and built in one C call on the firing path (a frozen dataclass set each field
+    through a Python-level guard); a kept result holds one object per conclusion for the cyclic GC."""
+
+    __slots__ = ()
+
+    def __new__(cls, kind: str, name: str, field: str, value: Any = None, params: Mapping[str, Any] | None = None,
+                addresses: tuple[str, ...] = ()) -> "Concluded":
+        return _tuple(cls, (kind, name, field, value, {} if params is None else params, addresses))
+
+
+class _FiringFields(NamedTuple):
+    rule: str
+    stratum: int
+    concluded: tuple[Concluded, ...]
+    read_names: tuple[str, ...]
+    setting_names: tuple[str, ...]
+    facts: Mapping[str, Any]
+
+
+class Firing(_FiringFields):
     """The record of one rule firing: what it read (with values) and what it concluded.
 
     `reads` and `settings` are looked up on first use in the consultation's facts: a fact never changes once
     set, so the values are those the rule saw, and advice that never explains itself never pays for them.
+    Two firings are equal when rule, stratum, conclusions and the names read are (the facts are not compared).
     """
 
-    rule: str
-    stratum: int
-    concluded: tuple[Concluded, ...]
-    read_names: tuple[str, ...] = ()
-    setting_names: tuple[str, ...] = ()
-    facts: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    __slots__ = ()
+
+    def __new__(cls, rule: str, stratum: int, concluded: tuple[Concluded, ...], read_names: tuple[str, ...] = (),
+                setting_names: tuple[str, ...] = (), facts: Mapping[str, Any] | None = None) -> "Firing":
+        return _tuple(cls, (rule, stratum, concluded, read_names, setting_names, {} if facts is None else facts))
 
     @property
     def reads(self) -> dict[str, Any]:
@@ -132,6 +151,19 @@ class Firing:
     def settings(self) -> dict[str, Any]:
         """The settings the rule used, with their values."""
         return {name: self.facts.get(f"setting:{name}") for name in self.setting_names}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Firing) and self[:5] == other[:5]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:5])
+
+    def __repr__(self) -> str:
+        return (f"Firing(rule={self.rule!r}, stratum={self.stratum!r}, concluded={self.concluded!r}, "
+                f"read_names={self.read_names!r}, setting_names={self.setting_names!r})")
 
 
 @dataclass
@@ -285,48 +317,10 @@ _new = object.__new__
 
 def frozen(cls: type, **fields: Any) -> Any:
     """An instance of a frozen dataclass built without its `__init__` (which sets each field through
-    `object.__setattr__`): for the records built once per firing, conclusion or planned action. Every field
+    `object.__setattr__`): for the records built once per planned action or advice item. Every field
     must be given; the instance equals the one `cls(**fields)` gives."""
     item: Any = _new(cls)
     item.__dict__.update(fields)
-    return item
-
-
-def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
-    """Each field's slot setter: it stores the value without the frozen dataclass's `__setattr__` guard."""
-    return tuple(cls.__dict__[name].__set__ for name in names)
-
-
-_SET_CONCLUDED = _slot_setters(Concluded, ("kind", "name", "field", "value", "params", "addresses"))
-_SET_FIRING = _slot_setters(Firing, ("rule", "stratum", "concluded", "read_names", "setting_names", "facts"))
-
-
-def _concluded(kind: str, name: str, field_name: str, value: Any = None, params: Any = None,
-               addresses: tuple[str, ...] = ()) -> Concluded:
-    """A `Concluded` without the frozen dataclass's `__init__` (one `object.__setattr__` per field): the firing
-    path builds one per conclusion, and the instance is the same as `Concluded(...)` would give."""
-    item = _new(Concluded)
-    set_kind, set_name, set_field, set_value, set_params, set_addresses = _SET_CONCLUDED
-    set_kind(item, kind)
-    set_name(item, name)
-    set_field(item, field_name)
-    set_value(item, value)
-    set_params(item, {} if params is None else params)
-    set_addresses(item, addresses)
-    return item
-
-
-def _firing(rule: str, stratum: int, concluded: tuple[Concluded, ...], read_names: tuple[str, ...],
-            setting_names: tuple[str, ...], facts: Mapping[str, Any]) -> Firing:
-    """A `Firing` without the frozen dataclass's `__init__` (see `_concluded`)."""
-    item = _new(Firing)
-    set_rule, set_stratum, set_concluded, set_reads, set_settings, set_facts = _SET_FIRING
-    set_rule(item, rule)
-    set_stratum(item, stratum)
-    set_concluded(item, concluded)
-    set_reads(item, read_names)
-    set_settings(item, setting_names)
-    set_facts(item, facts)
     return item
 
 
@@ -348,7 +342,7 @@ def _conclude_value(facts: Mapping[str, Any], pending: dict, out: list, rule_id:
         pending[field_name] = (rule_id, value)
     elif earlier[1] != value:
         raise _conflict(rule_id, name, value, earlier)
-    out.append(_concluded("value", name, field_name, value))
+    out.append(_tuple(Concluded, ("value", name, field_name, value, {}, ())))
 
 
 def _step(conclusion: Any) -> _Step:
@@ -378,7 +372,7 @@ def _step(conclusion: Any) -> _Step:
             level = facts.get(severity) if severity else None
             if field_name not in pending:
                 pending[field_name] = (rule_id, True if level is None else level)
-            out.append(_concluded("diagnosis", name, field_name, level))
+            out.append(_tuple(Concluded, ("diagnosis", name, field_name, level, {}, ())))
         return diagnose
     if isinstance(conclusion, Recommend):
         params, action, field_name, addresses = conclusion.params, conclusion.action, conclusion.field, conclusion.addresses
@@ -386,7 +380,8 @@ def _step(conclusion: Any) -> _Step:
         def recommend(facts: Mapping[str, Any], pending: dict, out: list, rule_id: str) -> None:
             if field_name not in pending:
                 pending[field_name] = (rule_id, True)
-            out.append(_concluded("action", action, field_name, True, dict(params(facts)) if params else {}, addresses))
+            found = dict(params(facts)) if params else {}
+            out.append(_tuple(Concluded, ("action", action, field_name, True, found, addresses)))
         return recommend
     if isinstance(conclusion, Ask):
         answer = (conclusion.why, conclusion.rank)
@@ -395,7 +390,7 @@ def _step(conclusion: Any) -> _Step:
         def ask(facts: Mapping[str, Any], pending: dict, out: list, rule_id: str) -> None:
             if field_name not in pending:
                 pending[field_name] = (rule_id, True)
-            out.append(_concluded("missing", name, field_name, answer))
+            out.append(_tuple(Concluded, ("missing", name, field_name, answer, {}, ())))
         return ask
     raise EngineError(f"unknown conclusion {conclusion!r}")
 
@@ -666,8 +661,8 @@ class Engine:
         strata, reads, setting_names = self.knowledge.strata, self._reads, self._settings
         trace = Trace(inputs=dict(inputs), settings=dict(settings), facts=facts, sizes=list(sizes))
         trace.firings = [
-            _firing(rule, strata[rule], tuple(_concluded(*item) for item in concluded),
-                    reads[rule] if read is None else read, setting_names[rule], facts)
+            _tuple(Firing, (rule, strata[rule], tuple(_tuple(Concluded, _with_params(item)) for item in concluded),
+                            reads[rule] if read is None else read, setting_names[rule], facts))
             for rule, concluded, read in firings
         ]
         return trace
@@ -695,7 +690,7 @@ class Engine:
                     step(facts, pending, out, rule_id)
                 # a field it concludes itself was read only if it was there before
                 read = tuple(n for n in names if n not in own or facts.get(n) is not None) if own else names
-                session.trace.firings.append(_firing(rule_id, stratum, tuple(out), read, setting_names, facts))
+                session.trace.firings.append(_tuple(Firing, (rule_id, stratum, tuple(out), read, setting_names, facts)))
             except RuleError as error:
                 session.error = session.error or error
             except Exception as error:  # raised to the caller after the stratum, with the rule id
@@ -703,6 +698,11 @@ class Engine:
 
         fire.__name__ = f"fire_{rule_id.replace('.', '_')}"
         return fire
+
+
+def _with_params(item: tuple) -> tuple:
+    """A compact conclusion's values (see `Engine.compact`), with its params None made the empty mapping."""
+    return item if item[4] is not None else (*item[:4], {}, item[5])
 
 
 def _nothing() -> None:
