@@ -313,6 +313,7 @@ class _PrivateHost(_durable.Host):
 
 
 _new = object.__new__
+_set_dict = object.__setattr__
 
 
 def frozen(cls: type, **fields: Any) -> Any:
@@ -320,7 +321,7 @@ def frozen(cls: type, **fields: Any) -> Any:
     `object.__setattr__`): for the records built once per planned action or advice item. Every field
     must be given; the instance equals the one `cls(**fields)` gives."""
     item: Any = _new(cls)
-    item.__dict__.update(fields)
+    _set_dict(item, "__dict__", fields)  # the keyword dict is new: it becomes the instance's own
     return item
 
 

@@ -18,7 +18,7 @@ from .engine import Firing, Trace, frozen
 from .formatting import format_value
 
 __all__ = ["RankedDiagnosis", "PlannedAction", "Question", "rank_diagnoses", "order_actions", "rank_questions", "fill_template", "render", "rationale",
-           "plan_steps", "STEPS", "FIRST_STEP_SIZE", "NOT_PRIMARY"]
+           "plan_items", "plan_steps", "STEPS", "FIRST_STEP_SIZE", "NOT_PRIMARY"]
 
 _KIND_ORDER = {"target": 0, "problem": 1, "undetermined": 1, "caveat": 2, "status": 3}
 NOT_PRIMARY: frozenset[str] = frozenset({"caveat", "undetermined", "status"})
@@ -103,7 +103,14 @@ def rank_diagnoses(trace: Trace) -> list[RankedDiagnosis]:
 
 
 def order_actions(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[PlannedAction]:
-    """Each recommended action once, with every rule that recommended it, in plan order.
+    """Each recommended action once, with every rule that recommended it, in plan order (see `plan_items`)."""
+    return [frozen(PlannedAction, name=name, params=params, addresses=addresses, firings=firings, step=step)
+            for name, params, addresses, firings, step in plan_items(trace, diagnoses)]
+
+
+def plan_items(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[tuple[str, dict[str, Any], tuple[str, ...],
+                                                                            tuple[Firing, ...], str]]:
+    """The plan as (name, params, addresses, firings, step) per action, in plan order.
 
     One pass over the firings: an action's entry holds its merged parameters, the concluded diagnoses it
     addresses (a rule may name several it could serve), the firings that recommended it (a rule fires once per
@@ -118,10 +125,13 @@ def order_actions(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[Planne
             if item.kind != "action":
                 continue
             addresses: list[str] = []
+            best = unaddressed
             for name in item.addresses:
-                if name in rank and name not in addresses:
+                index = rank.get(name)
+                if index is not None and name not in addresses:
                     addresses.append(name)
-            best = min([rank[name] for name in addresses]) if addresses else unaddressed
+                    if index < best:
+                        best = index
             key = (best, firing.stratum, position, firing.rule)
             position += 1
             entry = entries.get(item.name)
@@ -138,19 +148,14 @@ def order_actions(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[Planne
                 entry[2].append(firing)
             if key < entry[3]:
                 entry[3] = key
-    order = sorted(entries, key=lambda name: (entries[name][3], name))
+    order = [name for _, name in sorted((entry[3], name) for name, entry in entries.items())]
     steps = plan_steps([(name, entries[name][1]) for name in order], diagnoses)
-    planned: dict[str, list[PlannedAction]] = {step: [] for step in STEPS}
+    planned: dict[str, list[Any]] = {step: [] for step in STEPS}
     for name in order:
         params, addresses, firings, _ = entries[name]
-        planned[steps[name]].append(_planned(name, params, tuple(addresses), tuple(firings), steps[name]))
-    return [action for step in STEPS for action in planned[step]]  # plan order within each step
-
-
-def _planned(name: str, params: dict[str, Any], addresses: tuple[str, ...], firings: tuple[Firing, ...],
-             step: str) -> PlannedAction:
-    """A `PlannedAction` without the frozen dataclass's `__init__` (see `inference.engine.frozen`)."""
-    return frozen(PlannedAction, name=name, params=params, addresses=addresses, firings=firings, step=step)
+        step = steps[name]
+        planned[step].append((name, params, tuple(addresses), tuple(firings), step))
+    return [item for step in STEPS for item in planned[step]]  # plan order within each step
 
 
 def plan_steps(actions: list[tuple[str, Sequence[str]]], diagnoses: list[RankedDiagnosis]) -> dict[str, str]:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 from .facts import Situation, suggest
 from .inference.compile import CompiledKnowledge
 from .inference.engine import Firing, Trace, frozen
-from .inference.plan import STEPS, order_actions, rank_diagnoses, rank_questions, rationale
+from .inference.plan import STEPS, plan_items, rank_diagnoses, rank_questions, rationale
 from .knowledge.catalog import ACTIONS, DIAGNOSES
 from .settings import Settings
 
@@ -136,11 +136,11 @@ class Advice:
     def actions(self) -> list[Action]:
         """The plan: each action once, with every reason, ordered by the diagnosis it addresses."""
         out = []
-        for item in order_actions(self.trace, self._ranked):
-            info = ACTIONS.get(item.name)
-            out.append(frozen(Action, name=item.name, title=info.title if info else item.name,
-                              description=info.description if info else "", params=item.params,
-                              addresses=item.addresses, reasons=self._reasons(item.firings), step=item.step))
+        for name, params, addresses, firings, step in plan_items(self.trace, self._ranked):
+            info = ACTIONS.get(name)
+            out.append(frozen(Action, name=name, title=info.title if info else name,
+                              description=info.description if info else "", params=params,
+                              addresses=addresses, reasons=self._reasons(firings), step=step))
         return out
 
     def steps(self) -> dict[str, list[Action]]:
@@ -223,11 +223,18 @@ class Advice:
         return next((a for a in self.actions if a.name == name), None)
 
     def _reasons(self, firings: tuple[Firing, ...]) -> tuple[Reason, ...]:
-        rule_of, facts = self._knowledge.rule, self.trace.facts
+        """One reason per firing, shared by every item it concluded (a rule's firing recommends several actions)
+        and rendered once, on first read."""
+        known = self.__dict__.get("_reason_of")
+        if known is None:
+            known = self.__dict__["_reason_of"] = {}
         out = []
         for firing in firings:
-            rule = rule_of(firing.rule)
-            out.append(Reason(rule.id, rule.section, partial(rationale, rule, facts)))
+            reason = known.get(firing.rule)  # a rule fires at most once per consultation
+            if reason is None:
+                rule = self._knowledge.rule(firing.rule)
+                reason = known[firing.rule] = Reason(rule.id, rule.section, partial(rationale, rule, self.trace.facts))
+            out.append(reason)
         return tuple(out)
 
     def _diagnosis(self, name: str, severity: Any, firings: tuple[Firing, ...]) -> Diagnosis:
