@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from math import isfinite
 import threading
 import weakref
 from dataclasses import dataclass, field
@@ -335,15 +336,23 @@ def _conflict(rule_id: str, name: str, value: Any, earlier: tuple[str, Any]) -> 
 def _conclude_value(facts: Mapping[str, Any], pending: dict, out: list, rule_id: str, name: str, field_name: str,
                     value: Any) -> None:
     """Record one concluded value: a value may be concluded again only as the same value (else a RuleError)."""
+    if field_name in pending or field_name in facts:
+        _check_repeat(facts, pending, rule_id, name, field_name, value)
+    else:
+        pending[field_name] = (rule_id, value)
+    out.append(_tuple(Concluded, ("value", name, field_name, value, {}, ())))
+
+
+def _check_repeat(facts: Mapping[str, Any], pending: dict, rule_id: str, name: str, field_name: str,
+                  value: Any) -> None:
+    """A value concluded again (or given as input): it must be the same value; the first setter is kept."""
     earlier = pending.get(field_name)
     if earlier is None:
-        if field_name in facts:
-            if facts[field_name] != value:
-                raise _conflict(rule_id, name, value, ("input", facts[field_name]))
+        if facts[field_name] != value:
+            raise _conflict(rule_id, name, value, ("input", facts[field_name]))
         pending[field_name] = (rule_id, value)
     elif earlier[1] != value:
         raise _conflict(rule_id, name, value, earlier)
-    out.append(_tuple(Concluded, ("value", name, field_name, value, {}, ())))
 
 
 def _step(conclusion: Any) -> _Step:
@@ -353,9 +362,15 @@ def _step(conclusion: Any) -> _Step:
         compute, name, field_name = conclusion.compute, conclusion.name, conclusion.field
 
         def value(facts: Mapping[str, Any], pending: dict, out: list, rule_id: str) -> None:
+            # the firing path's most frequent step: _concludes and _conclude_value written out
             result = compute(facts)
-            if _concludes(result):
-                _conclude_value(facts, pending, out, rule_id, name, field_name, result)
+            if result is None or (isinstance(result, float) and not isfinite(result)):
+                return
+            if field_name in pending or field_name in facts:
+                _check_repeat(facts, pending, rule_id, name, field_name, result)
+            else:
+                pending[field_name] = (rule_id, result)
+            out.append(_tuple(Concluded, ("value", name, field_name, result, {}, ())))
         return value
     if isinstance(conclusion, Values):
         compute, prefix = conclusion.compute, conclusion.prefix
