@@ -28,16 +28,21 @@ _SIZES = {"avoidable_bias": ("train_size",), "variance": ("train_size", "train_d
           "data_mismatch": ("train_dev_size", "dev_size"), "dev_set_overfitting": ("dev_size", "test_size")}
 
 
+_CI_FIELDS = {name: (ci_low_field(name), ci_high_field(name)) for name in GAPS}  # built once: read on every consultation
+
+
 def gap_range(name: str, facts: Mapping[str, Any]) -> tuple[float, float] | None:
     """The plausible range of one gap: a bound, an interval, or a point; None when the gap is not measured."""
     if name == "avoidable_bias" and bias_bound(facts) is not None:
         high = facts.get("ci_high:train_error", facts["train_error"])
         return (0.0, round(high, 12))
-    if facts.get(name) is None:
+    point = facts.get(name)
+    if point is None:
         return None
-    low, high = facts.get(ci_low_field(name)), facts.get(ci_high_field(name))
+    low_field, high_field = _CI_FIELDS.get(name) or (ci_low_field(name), ci_high_field(name))
+    low, high = facts.get(low_field), facts.get(high_field)
     if low is None or high is None:
-        return (facts[name], facts[name])
+        return (point, point)
     return (low, high)
 
 
@@ -72,31 +77,34 @@ def judge(facts: Mapping[str, Any]) -> dict[str, Any]:
     contenders = [name for name, (_, high) in ranges.items() if high >= max(min_gap, floor)]
     if not contenders:
         return {"leader": "none"}
-    bounded = bias_bound(facts) is not None  # a bounded avoidable bias is never a verdict: its value is unknown
+    bound = bias_bound(facts)  # a bounded avoidable bias is never a verdict: its value is unknown
+    mixed = _mixed_variance(facts)
     dominant = [name for name, (low, _) in ranges.items()
-                if low >= min_gap and not (name == "avoidable_bias" and bounded)
+                if low >= min_gap and not (name == "avoidable_bias" and bound is not None)
                 and all(low >= other_high for other, (_, other_high) in ranges.items() if other != name)]
     if dominant:  # equal points dominate each other: the chain's order breaks the tie
         top = dominant[0]
-        if top == "variance" and _mixed_variance(facts):
+        if top == "variance" and mixed:
             return {"leader": "undetermined", "between": ("variance", "data_mismatch"),
                     "kind": "variance_or_data_mismatch", "mismatch": True}
         return {"leader": top}
-    if _mixed_variance(facts) and "variance" in contenders:
+    if mixed and "variance" in contenders:
         contenders.insert(contenders.index("variance") + 1, "data_mismatch")
     between = tuple(contenders)
-    kinds: dict[tuple[str, ...], str] = {("avoidable_bias", "variance"): "bias_or_variance",
-                                         ("variance", "data_mismatch"): "variance_or_data_mismatch"}
-    kind = kinds.get(between, "gaps_undetermined")
+    kind = _UNDETERMINED_KINDS.get(between, "gaps_undetermined")
     out: dict[str, Any] = {"leader": "undetermined", "between": between, "kind": kind}
-    if "avoidable_bias" in between and bias_bound(facts) is not None:
-        out["bias"] = bias_bound(facts)
+    if "avoidable_bias" in between and bound is not None:
+        out["bias"] = bound
     if any(ranges[name][0] != ranges[name][1] for name in contenders if name in ranges
            and not (name == "avoidable_bias" and "bias" in out)):
         out["noise"] = True
-    if _mixed_variance(facts) and "variance" in between:
+    if mixed and "variance" in between:
         out["mismatch"] = True
     return out
+
+
+_UNDETERMINED_KINDS: dict[tuple[str, ...], str] = {("avoidable_bias", "variance"): "bias_or_variance",
+                                                   ("variance", "data_mismatch"): "variance_or_data_mismatch"}
 
 
 def _settled_by(facts: Mapping[str, Any]) -> tuple[str, ...]:
