@@ -570,14 +570,20 @@ class Engine:
 
     def _encode_into(self, items: Iterable[tuple[str, Any]], parts: list[list[str]]) -> None:
         """Encode each field once into the part lists of the strata whose conditions compare it."""
-        wanted = self._wanted
+        wanted, keys = self._wanted, _KEYS
         for key, value in items:
             strata = wanted.get(key)
-            if strata is not None:
+            if strata is None:
+                continue
+            if type(value) is float and isfinite(value):  # most fields: encode_field's float case written out
+                text = repr(value)
+                part = (keys.get(key) or _key(key)) + (text if "e" not in text else _number(value))
+            else:
                 part = encode_field(key, value)
-                if part is not None:
-                    for stratum in strata:
-                        parts[stratum].append(part)
+                if part is None:
+                    continue
+            for stratum in strata:
+                parts[stratum].append(part)
 
     def _settings_parts(self, settings: dict[str, Any]) -> list[list[str]]:
         """The encoded settings fields of each stratum, kept for the last settings seen (nearly every call has
