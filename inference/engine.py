@@ -10,7 +10,8 @@ handled here, once:
   consultations, and a forked child gets a new lock and a new session (`os.register_at_fork`);
 - facts encoded by us, never with an exponent lacking a decimal point (`1e-07` crashes the C parser),
   each with a unique `id`, each matching only rules of its own stratum (so never the state fact);
-- a rule whose condition has an `any_of` fires once per satisfied branch; we keep the first firing only;
+- a rule whose condition has an `any_of` fires once per satisfied branch: the compiler makes the branches mutually
+  exclusive where it can (compile.py), and we keep the first firing only where it cannot;
 - every session's first fact (its opening fact) is matched by a catch-all rule: deleting a session whose facts
   were all unmatched crashes the C core (found by our tests; not in the upstream notes);
 - exceptions inside actions are caught by our wrapper and raised to the caller with the rule id
@@ -579,9 +580,10 @@ class Engine:
                 text = repr(value)
                 part = (keys.get(key) or _key(key)) + (text if "e" not in text else _number(value))
             else:
-                part = encode_field(key, value)
-                if part is None:
+                other = encode_field(key, value)
+                if other is None:
                     continue
+                part = other
             for stratum in strata:
                 parts[stratum].append(part)
 

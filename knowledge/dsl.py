@@ -169,7 +169,8 @@ class AllOf(_Group):
 
 @dataclass(frozen=True)
 class AnyOf(_Group):
-    """At least one part holds (durable_rules fires once per holding part; the engine keeps one firing)."""
+    """At least one part holds (durable_rules fires once per holding part: the compiler makes the parts exclusive
+    where their negations are field tests, and the engine keeps one firing otherwise)."""
 
 
 Condition = Union[Compare, Known, Absent, AllOf, AnyOf]
