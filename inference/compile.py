@@ -10,8 +10,9 @@ This module builds plain data; it never imports durable_rules.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from graphlib import CycleError, TopologicalSorter
 from typing import TYPE_CHECKING
@@ -29,7 +30,7 @@ from mlstrategy.knowledge.dsl import (
 
 __all__ = [
     "CompiledKnowledge", "KnowledgeError", "compile_knowledge", "check_exclusions", "condition_json", "dependency_graph",
-    "producers_of",
+    "producers_of", "foldable_settings",
 ]
 
 _OPS = {">": "$gt", ">=": "$gte", "<": "$lt", "<=": "$lte", "!=": "$neq"}
@@ -59,6 +60,18 @@ class CompiledKnowledge:
     def depth(self) -> int:
         return 1 + max(self.strata.values(), default=-1)
 
+    def folded_definitions(self, fold: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
+        """The definitions with the given settings fields (`setting:x` -> value) written into the conditions as
+        constants, and the settings fields that were folded (a setting whose value or use cannot be written as
+        a constant stays a field of the fact: see `foldable_settings`).
+
+        A fact then carries no folded setting: durable_rules parses fewer fields on every assert and serializes
+        fewer into every action it schedules. The engine uses these only for consultations under exactly those
+        settings."""
+        folded = foldable_settings(self.rules, fold)
+        values = {name: fold[name] for name in folded}
+        return _definitions(self.rules, self.strata, values), frozenset(folded)
+
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
 
@@ -66,22 +79,78 @@ class CompiledKnowledge:
         object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})
 
 
-def _operand_json(operand: Any) -> Any:
+def _operand_json(operand: Any, fold: Mapping[str, Any] | None = None) -> Any:
     if isinstance(operand, Const):
         return operand.value
+    if isinstance(operand, Setting) and fold and operand.field in fold:
+        return fold[operand.field]
     if isinstance(operand, (Fact, Setting)):
         return {"$m": operand.field}
     if isinstance(operand, (Times, Plus)):
+        folded = _constant_arithmetic(operand, fold)
+        if folded is not None:
+            return folded[0]
         key = "$mul" if isinstance(operand, Times) else "$add"
-        return {key: {"$l": _operand_json(operand.left), "$r": _operand_json(operand.right)}}
+        return {key: {"$l": _operand_json(operand.left, fold), "$r": _operand_json(operand.right, fold)}}
     raise KnowledgeError(f"unknown operand {operand!r}")
 
 
-def condition_json(condition: Any, exclusive: bool = True) -> dict[str, Any]:
+def _constant_arithmetic(operand: Any, fold: Mapping[str, Any] | None) -> tuple[Any] | None:
+    """`setting * c` or `setting + c` with the setting folded, as a one-item tuple of its value, where the result
+    is exact whatever durable_rules' number parser does: times 1 or -1, plus 0 (any other is left to durable_rules,
+    so the setting is not folded: see `foldable_settings`). None where the operand is not of that form."""
+    if not (fold and isinstance(operand.left, Setting) and operand.left.field in fold and isinstance(operand.right, Const)):
+        return None
+    value, constant = fold[operand.left.field], operand.right.value
+    if isinstance(operand, Times) and constant in (1, -1) and not isinstance(constant, bool):
+        return (value * constant,)
+    if isinstance(operand, Plus) and constant == 0 and not isinstance(constant, bool):
+        return (value,)
+    return None
+
+
+def _json_constant(value: Any) -> bool:
+    """A value durable_rules' parser takes as written by `json.dumps`: a string, a bool, an int, or a finite float
+    without an exponent (`1e-05` is rejected, DURABLE_RULES_NOTES.md)."""
+    if isinstance(value, (bool, str)):
+        return True
+    if isinstance(value, int):
+        return abs(value) < 2 ** 53
+    return isinstance(value, float) and math.isfinite(value) and "e" not in repr(value)
+
+
+def foldable_settings(rules: Iterable[Rule], values: Mapping[str, Any]) -> set[str]:
+    """The settings fields (of `values`) that can be written into every condition that uses them as a constant:
+    a plain JSON constant, never on the left of arithmetic with anything but an exact constant (see
+    `_constant_arithmetic`), never on the left of arithmetic with another field."""
+    blocked: set[str] = set()
+
+    def visit_operand(operand: Any) -> None:
+        if isinstance(operand, (Times, Plus)):
+            if isinstance(operand.left, Setting):
+                if not isinstance(operand.right, Const) or _constant_arithmetic(operand, values) is None:
+                    blocked.add(operand.left.field)
+            visit_operand(operand.left)
+            visit_operand(operand.right)
+
+    def visit(condition: Any) -> None:
+        if isinstance(condition, Compare):
+            visit_operand(condition.right)
+        elif isinstance(condition, (AllOf, AnyOf)):
+            for part in condition.parts:
+                visit(part)
+
+    for rule in rules:
+        visit(rule.when)
+    return {name for name, value in values.items() if is_setting(name) and name not in blocked and _json_constant(value)}
+
+
+def condition_json(condition: Any, exclusive: bool = True, fold: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The durable_rules JSON of one condition (evaluated by the engine, never by a Python callback); `exclusive`:
-    the branches of each `any_of` made mutually exclusive (see `_exclusive_branches`)."""
+    the branches of each `any_of` made mutually exclusive (see `_exclusive_branches`); `fold`: settings fields
+    written in as constants (see `CompiledKnowledge.folded_definitions`)."""
     if isinstance(condition, Compare):
-        right = _operand_json(condition.right)
+        right = _operand_json(condition.right, fold)
         test = {condition.left.field: right} if condition.op == "==" else {_OPS[condition.op]: {condition.left.field: right}}
         # durable_rules evaluates arithmetic over an absent field as if it were present (e.g. a > b * 10 holds
         # when b is missing); our semantics, and the why_not evaluator's, is that any absent field fails
@@ -94,11 +163,11 @@ def condition_json(condition: Any, exclusive: bool = True) -> dict[str, Any]:
     if isinstance(condition, Absent):
         return {"$nex": {condition.ref.field: 1}}
     if isinstance(condition, AllOf):
-        return {"$and": [condition_json(part, exclusive) for part in condition.parts]}
+        return {"$and": [condition_json(part, exclusive, fold) for part in condition.parts]}
     if isinstance(condition, AnyOf):
         if not exclusive:
-            return {"$or": [condition_json(part, False) for part in condition.parts]}
-        return {"$or": _exclusive_branches(condition.parts)}
+            return {"$or": [condition_json(part, False, fold) for part in condition.parts]}
+        return {"$or": _exclusive_branches(condition.parts, fold)}
     raise KnowledgeError(f"unknown condition {condition!r}")
 
 
@@ -137,7 +206,7 @@ def _exclusive(first: Any, second: Any) -> bool:
             or (isinstance(second, Absent) and second.ref.field in required_fields(first)))
 
 
-def _exclusive_branches(parts: tuple[Any, ...]) -> list[dict[str, Any]]:
+def _exclusive_branches(parts: tuple[Any, ...], fold: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """The branches of an `any_of`, made mutually exclusive where the negations are simple field tests.
 
     durable_rules fires a rule once per satisfied branch of an `$or` (each firing costs a round trip through the
@@ -155,7 +224,7 @@ def _exclusive_branches(parts: tuple[Any, ...]) -> list[dict[str, Any]]:
                 guards = None
                 break
             guards = [*(guards or ()), *negated]
-        branch = condition_json(part)
+        branch = condition_json(part, fold=fold)
         branches.append({"$and": [*guards, branch]} if guards else branch)
     return branches
 
@@ -256,11 +325,18 @@ def check_exclusions(rules: Iterable[Rule], exclusions: Iterable[Any] | None = N
                     f"({exclusion.why}), without testing not_recommended({exclusion.winner!r})")
 
 
-def _rule_test(rule: Rule) -> dict[str, Any]:
+def _rule_test(rule: Rule, fold: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A rule's condition as durable_rules JSON: with exclusive `any_of` branches, unless their guards would make a
     condition longer than durable_rules accepts (the `$and` with the stratum test counts too)."""
-    test = condition_json(rule.when)
-    return test if 2 + expression_count(test) <= MAX_EXPRESSIONS else condition_json(rule.when, exclusive=False)
+    test = condition_json(rule.when, fold=fold)
+    return test if 2 + expression_count(test) <= MAX_EXPRESSIONS else condition_json(rule.when, False, fold)
+
+
+def _definitions(rules: tuple[Rule, ...], strata: dict[str, int],
+                 fold: Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """One durable_rules definition per rule: the stratum test and the rule's condition on one fact."""
+    return {rule.id: {"all": [{"m": {"$and": [{"t": f"s{strata[rule.id]}"}, _rule_test(rule, fold)]}}]}
+            for rule in rules}
 
 
 def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
@@ -284,8 +360,7 @@ def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
     for rule_id in order:
         strata[rule_id] = 1 + max((strata[p] for p in needs[rule_id]), default=-1)
     producers = _producers(rules)
-    definitions = {rule.id: {"all": [{"m": {"$and": [{"t": f"s{strata[rule.id]}"}, _rule_test(rule)]}}]}
-                   for rule in rules}
+    definitions = _definitions(rules, strata)
     matched = frozenset(
         field for rule in rules for field in (*rule.condition_fields(), *(setting_field(s) for s in rule.when.settings()))
     )

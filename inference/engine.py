@@ -8,6 +8,8 @@ handled here, once:
   the engine and retracts them in one call at the end; on any engine error the session is deleted and a new one
   opened. One live session per host: no 32-bit sid collisions, no 1,024-session limit; a lock serializes
   consultations, and a forked child gets a new lock and a new session (`os.register_at_fork`);
+- the default settings written into the conditions as constants (`Engine(rules, fold=...)`): each fact carries
+  only the fields some condition compares, no settings; other settings run on a second host built on first need;
 - facts encoded by us, never with an exponent lacking a decimal point (`1e-07` crashes the C parser),
   each with a unique `id`, each matching only rules of its own stratum (so never the state fact);
 - a rule whose condition has an `any_of` fires once per satisfied branch: the compiler makes the branches mutually
@@ -435,6 +437,27 @@ class _Session:
         self.fired: set[str] = set()
 
 
+class _Rete:
+    """One private durable_rules host over the knowledge base, its live session and what its facts carry."""
+
+    __slots__ = ("host", "ruleset", "handle", "wanted", "sid", "stale", "settings_key", "settings_encoded")
+
+    def __init__(self, host: Any, wanted: dict[str, tuple[int, ...]]) -> None:
+        self.host = host
+        self.ruleset = host.get_ruleset(_RULESET)
+        self.handle = self.ruleset._handle
+        self.wanted = wanted  # field -> the strata whose facts carry it
+        self.sid: str | None = None  # the live durable_rules session, if any
+        self.stale: str | None = None  # a session abandoned by a fork, deleted when the next one opens
+        self.settings_key: tuple | None = None
+        self.settings_encoded: list[list[str]] = []
+
+
+def _settings_key(settings: Mapping[str, Any]) -> tuple:
+    """Settings fields as a key that tells 1, 1.0 and True apart (they are different JSON constants)."""
+    return tuple((name, type(value), value) for name, value in settings.items())
+
+
 _ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 
 
@@ -466,16 +489,15 @@ class Engine:
     0.07
     """
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(self, rules: Iterable[Rule], fold: Mapping[str, Any] | None = None) -> None:
+        """`fold`: the settings fields (`setting:x` -> value) nearly every consultation uses (the defaults). Its host
+        has them written into the conditions as constants; a consultation under other settings runs on a second host
+        with settings as fact fields, built on first need. Advice is the same either way (tests/test_engine.py)."""
         self.knowledge: CompiledKnowledge = compile_knowledge(rules)
         self._lock = threading.Lock()
         self._serial = itertools.count(1)  # fact ids, unique over the engine's life
-        self._sids = itertools.count(1)
-        self._sid: str | None = None  # the live durable_rules session, if any
-        self._stale: str | None = None  # a session abandoned by a fork, deleted when the next one opens
+        self._sids = itertools.count(1)  # session ids, unique over the engine's life (over all its hosts)
         self._session: _Session | None = None
-        self._settings_key: tuple | None = None
-        self._settings_encoded: list[list[str]] = []
         self._depth = self.knowledge.depth
         wanted: dict[str, list[int]] = {}  # field -> the strata whose conditions compare it, in order
         for rule in self.knowledge.rules:
@@ -483,7 +505,7 @@ class Engine:
             for name in (*rule.condition_fields(), *(setting_field(s) for s in rule.when.settings())):
                 if stratum not in wanted.setdefault(name, []):
                     wanted[name].append(stratum)
-        self._wanted = {name: tuple(sorted(strata)) for name, strata in wanted.items()}
+        self._all_wanted = {name: tuple(sorted(strata)) for name, strata in wanted.items()}
         # A stratum none of whose rules can match is not asserted: each rule's condition fails while a field it
         # requires is absent (evaluate.required_fields, the engine's semantics). None: some rule may always match.
         needs: list[list[frozenset[str]]] = [[] for _ in range(self.knowledge.depth)]
@@ -494,33 +516,71 @@ class Engine:
         self._needs: list[tuple[frozenset[str], ...] | None] = [
             tuple(dict.fromkeys(found)) if found and all(found) and len(set(found)) <= _MAX_NEEDS else None
             for found in needs]
-        # durable's Ruleset deletes each rule's "run" key and otherwise only serializes the definitions, so a copy of
-        # each rule's top-level dict keeps the compiled knowledge intact (a deep copy cost ~20 ms of CLI start-up)
-        definitions = {name: {**definition, "run": _open_session}  # durable's dispatch is never used: _run_actions
-                       for name, definition in self.knowledge.definitions.items()}
-        # A session whose facts were all unhandled crashes durable_rules when deleted (free(): invalid size /
-        # segfault), so each session starts with one fact that this catch-all rule handles, and nothing else.
-        definitions[_SESSION_RULE] = {"all": [{"m": {"t": "open"}}], "run": _open_session}
-        self._host = _PrivateHost({_RULESET: definitions})
-        self._ruleset = self._host.get_ruleset(_RULESET)
-        self._handle = self._ruleset._handle
         self._actions: dict[str, Callable[[], None]] = {rule.id: self._action(rule) for rule in self.knowledge.rules}
         self._actions[_SESSION_RULE] = _nothing
         self._reads = {rule.id: rule.reads() for rule in self.knowledge.rules}
         self._settings = {rule.id: rule.settings() for rule in self.knowledge.rules}
+        self._generic: _Rete | None = None  # settings as fact fields: any settings
+        self._folded: _Rete | None = None  # settings written in: only for `fold`
+        self._fold: dict[str, Any] | None = None
+        self._fold_types: list[type] = []
+        if fold:
+            definitions, folded = self.knowledge.folded_definitions(fold)
+            self._fold, self._fold_types = dict(fold), list(map(type, fold.values()))
+            self._folded = self._build(definitions, {name: strata for name, strata in self._all_wanted.items()
+                                                     if name not in folded})
+            # settings it could not fold (none in our knowledge base) stay fact fields, of constant value
+            self._settings_parts(self._folded, self._fold)
+        else:
+            self._generic = self._build(self.knowledge.definitions, self._all_wanted)
         _ENGINES.add(self)
+
+    def _build(self, compiled: Mapping[str, dict[str, Any]], wanted: dict[str, tuple[int, ...]]) -> "_Rete":
+        """A private durable_rules host over the given definitions."""
+        # durable's Ruleset deletes each rule's "run" key and otherwise only serializes the definitions, so a copy of
+        # each rule's top-level dict keeps the compiled knowledge intact (a deep copy cost ~20 ms of CLI start-up)
+        definitions = {name: {**definition, "run": _open_session}  # durable's dispatch is never used: _run_actions
+                       for name, definition in compiled.items()}
+        # A session whose facts were all unhandled crashes durable_rules when deleted (free(): invalid size /
+        # segfault), so each session starts with one fact that this catch-all rule handles, and nothing else.
+        definitions[_SESSION_RULE] = {"all": [{"m": {"t": "open"}}], "run": _open_session}
+        return _Rete(_PrivateHost({_RULESET: definitions}), wanted)
+
+    def _rete(self, settings: Mapping[str, Any]) -> "_Rete":
+        """The host for a consultation under these settings fields."""
+        # equal values of the same types (1, 1.0 and True are equal in Python, not in JSON); dict equality, in C
+        if self._folded is not None and settings == self._fold and list(map(type, settings.values())) == self._fold_types:
+            return self._folded
+        if self._generic is None:
+            self._generic = self._build(self.knowledge.definitions, self._all_wanted)
+        return self._generic
+
+    @property
+    def _primary(self) -> "_Rete":
+        return self._folded if self._folded is not None else self._rete({})
+
+    @property
+    def _ruleset(self) -> Any:
+        """The durable_rules ruleset of the engine's first host (the folded one, if any): for inspection."""
+        return self._primary.ruleset
+
+    @property
+    def _wanted(self) -> dict[str, tuple[int, ...]]:
+        return self._primary.wanted
 
     def _reset_after_fork(self) -> None:
         self._lock = threading.Lock()
         self._session = None
-        if self._sid is not None:
-            self._stale, self._sid = self._sid, None
+        for rete in (self._folded, self._generic):
+            if rete is not None and rete.sid is not None:
+                rete.stale, rete.sid = rete.sid, None
 
     # ------------------------------------------------------------ consultation
     def consult(self, inputs: Mapping[str, Any], settings: Mapping[str, Any]) -> Trace:
         """Run the knowledge base to a fixpoint over the given facts (full values) and settings fields."""
         with self._lock:
-            sid = self._sid or self._open()
+            rete = self._rete(settings)
+            sid = rete.sid or self._open(rete)
             session = _Session(inputs, settings)  # it copies both
             self._session = session
             facts = session.facts
@@ -532,9 +592,12 @@ class Engine:
             # once, into the part lists of the strata that compare it; values concluded in a stratum can only be
             # compared in later ones (that is what the strata are).
             parts: list[list[str]] = [[] for _ in range(self._depth)]
-            self._encode_into(session.trace.inputs.items(), parts)
-            for stratum, encoded in enumerate(self._settings_parts(session.trace.settings)):
-                parts[stratum] += encoded
+            wanted = rete.wanted
+            self._encode_into(session.trace.inputs.items(), parts, wanted)
+            encoded_settings = rete.settings_encoded if rete is self._folded else self._settings_parts(rete, settings)
+            for stratum, encoded in enumerate(encoded_settings):
+                if encoded:
+                    parts[stratum] += encoded
             try:
                 needs = self._needs
                 for stratum in range(self._depth):
@@ -550,7 +613,7 @@ class Engine:
                     # durable_rules finds a fact to retract by its id alone (getMessage hashes the id), so the
                     # retraction sends only sid and id: re-sending every field cost a parse of each
                     asserted.append(head + "}")  # before asserting: a failed assert may still have stored it
-                    self._assert(text, stratum)
+                    self._assert(rete, text, stratum)
                     if session.error is not None:
                         raise session.error
                     pending = session.pending
@@ -558,20 +621,21 @@ class Engine:
                         for name, (_, value) in pending.items():
                             facts.setdefault(name, value)
                         pending.clear()
-                        self._encode_into(itertools.islice(facts.items(), known, None), parts)
+                        self._encode_into(itertools.islice(facts.items(), known, None), parts, wanted)
                 # durable_rules' firing order within a stratum can follow the fact's field order; provenance is
                 # kept in a canonical order so that advice never depends on the order facts were given in
                 session.trace.firings.sort(key=_firing_order)
                 done = True
             finally:
                 self._session = None
-                if not done or not self._retract(asserted):
-                    self._drop()
+                if not done or not self._retract(rete, asserted):
+                    self._drop(rete)
         return session.trace
 
-    def _encode_into(self, items: Iterable[tuple[str, Any]], parts: list[list[str]]) -> None:
-        """Encode each field once into the part lists of the strata whose conditions compare it."""
-        wanted, keys = self._wanted, _KEYS
+    @staticmethod
+    def _encode_into(items: Iterable[tuple[str, Any]], parts: list[list[str]], wanted: dict[str, tuple[int, ...]]) -> None:
+        """Encode each field once into the part lists of the strata whose conditions compare it (`wanted`)."""
+        keys = _KEYS
         for key, value in items:
             strata = wanted.get(key)
             if strata is None:
@@ -587,68 +651,68 @@ class Engine:
             for stratum in strata:
                 parts[stratum].append(part)
 
-    def _settings_parts(self, settings: dict[str, Any]) -> list[list[str]]:
+    def _settings_parts(self, rete: "_Rete", settings: Mapping[str, Any]) -> list[list[str]]:
         """The encoded settings fields of each stratum, kept for the last settings seen (nearly every call has
         the same)."""
-        key = tuple(settings.items())
-        if key != self._settings_key:
+        key = _settings_key(settings)
+        if key != rete.settings_key:
             encoded: list[list[str]] = [[] for _ in range(self._depth)]
-            self._encode_into(key, encoded)
-            self._settings_encoded, self._settings_key = encoded, key
-        return self._settings_encoded
+            self._encode_into(settings.items(), encoded, rete.wanted)
+            rete.settings_encoded, rete.settings_key = encoded, key
+        return rete.settings_encoded
 
-    def _open(self) -> str:
-        """Open a new durable_rules session (deleting one a fork abandoned) and return its id."""
-        if self._stale is not None:
-            self._delete(self._stale)
-            self._stale = None
+    def _open(self, rete: "_Rete") -> str:
+        """Open a new durable_rules session on a host (deleting one a fork abandoned) and return its id."""
+        if rete.stale is not None:
+            self._delete(rete, rete.stale)
+            rete.stale = None
         sid = str(next(self._sids))
         try:
-            code, state = durable_rules_engine.assert_fact(self._handle, f'{{"sid":"{sid}","id":"open","t":"open"}}')
+            code, state = durable_rules_engine.assert_fact(rete.handle, f'{{"sid":"{sid}","id":"open","t":"open"}}')
             if code == 0:
-                self._run_actions(state)
+                self._run_actions(rete, state)
         except Exception as error:
-            self._delete(sid)
+            self._delete(rete, sid)
             raise EngineError(f"the rule engine could not open a session: {error}") from error
-        self._sid = sid
+        rete.sid = sid
         return sid
 
-    def _drop(self) -> None:
-        """Forget the session after an engine error (its state is deleted if the engine still can)."""
-        sid, self._sid = self._sid, None
+    def _drop(self, rete: "_Rete") -> None:
+        """Forget a host's session after an engine error (its state is deleted if the engine still can)."""
+        sid, rete.sid = rete.sid, None
         if sid is not None:
-            self._delete(sid)
+            self._delete(rete, sid)
 
-    def _retract(self, asserted: list[str]) -> bool:
+    def _retract(self, rete: "_Rete", asserted: list[str]) -> bool:
         """Retract one consultation's facts in one call; False if the engine failed (the session is dropped)."""
         if not asserted:
             return True
         try:
-            code, _ = durable_rules_engine.retract_facts(self._handle, "[" + ",".join(asserted) + "]")
+            code, _ = durable_rules_engine.retract_facts(rete.handle, "[" + ",".join(asserted) + "]")
         except Exception:  # an engine error code: the advice is complete, only the session is lost
             return False
         return code in (0, 1)
 
-    def _assert(self, text: str, stratum: int) -> None:
+    def _assert(self, rete: "_Rete", text: str, stratum: int) -> None:
         """Assert one stratum's snapshot fact and run the actions it triggers."""
         try:
-            code, state = durable_rules_engine.assert_fact(self._handle, text)
+            code, state = durable_rules_engine.assert_fact(rete.handle, text)
         except Exception as error:  # the C core reports its error codes as exceptions
             raise EngineError(f"the rule engine rejected the stratum-{stratum} fact: {error}") from error
         if code == 1:  # no rule of this stratum matched: nothing to do
             return
         if code == 2:
-            raise EngineError(f"the rule engine saw the stratum-{stratum} fact twice (session {self._sid})")
-        self._run_actions(state if code != 3 else 0)
+            raise EngineError(f"the rule engine saw the stratum-{stratum} fact twice (session {rete.sid})")
+        self._run_actions(rete, state if code != 3 else 0)
 
-    def _run_actions(self, state_handle: Any) -> None:
+    def _run_actions(self, rete: "_Rete", state_handle: Any) -> None:
         """Run the agenda to its end: our own loop over durable_rules' C calls.
 
         durable's Python loop builds a Closure, parses the whole matched fact and re-serializes the session
         state around every firing. Our actions read nothing from the closure and never change the session
         state, so all we need from each agenda entry is the rule's name, the first key of its JSON.
         """
-        handle, actions = self._handle, self._actions
+        handle, actions = rete.handle, self._actions
         try:
             started = durable_rules_engine.start_action_for_state(handle, state_handle)
             message = started[1] if started else None
@@ -664,9 +728,10 @@ class Engine:
         except Exception as error:  # an engine error code while running the agenda
             raise EngineError(f"the rule engine failed while running actions: {error}") from error
 
-    def _delete(self, sid: str) -> None:
+    @staticmethod
+    def _delete(rete: "_Rete", sid: str) -> None:
         try:
-            self._ruleset.delete_state(sid)
+            rete.ruleset.delete_state(sid)
         except Exception:  # error 309 (no state), or the engine is past helping: the sid is never used again
             pass
 

@@ -14,7 +14,7 @@ from .facts import Situation
 from .inference.engine import Engine
 from .knowledge import RULES
 from .knowledge.dsl import Rule
-from .settings import Settings
+from .settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["advise", "rules", "default_engine"]
 
@@ -45,7 +45,7 @@ def default_engine() -> Engine:
     if _engine is None:
         with _engine_lock:
             if _engine is None:
-                _engine = Engine(RULES)
+                _engine = Engine(RULES, fold=DEFAULT_SETTINGS.as_fields())  # defaults written into the rules
     return _engine
 
 

@@ -421,3 +421,70 @@ def test_an_engine_leaves_the_compiled_definitions_as_they_were() -> None:
     assert json.dumps(engine.knowledge.definitions, sort_keys=True) == json.dumps(
         compile_knowledge(RULES).definitions, sort_keys=True)
     assert all("run" not in definition for definition in engine.knowledge.definitions.values())
+
+
+# ---------------------------------------------------------------- settings written into the rules
+def _trace_record(trace: Any) -> tuple:
+    return (trace.facts, trace.sizes, [(f.rule, f.stratum, f.concluded, f.read_names, f.settings, f.reads)
+                                       for f in trace.firings])
+
+
+def _bench_situations() -> list[dict[str, Any]]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from situations import core_situations, full_situations
+
+    return [*core_situations(150, 3), *full_situations(60, 3), *situations(60, seed=3)]
+
+
+def test_an_engine_with_default_settings_folded_in_concludes_exactly_what_a_plain_one_does() -> None:
+    """The default engine writes the default settings into the rules as constants (fewer fields per fact); every
+    trace (values, firings, what each read, stratum sizes) is the plain engine's, and other settings are run on a
+    second host with settings as fact fields, built only when first needed."""
+    defaults = mls.Settings().as_fields()
+    folded, plain = Engine(RULES, fold=defaults), Engine(RULES)
+    assert folded._generic is None
+    for facts in _bench_situations():
+        inputs = mls.Situation.from_any(facts).given()
+        assert _trace_record(folded.consult(inputs, defaults)) == _trace_record(plain.consult(inputs, defaults))
+    assert folded._generic is None  # the defaults never needed the second host
+    # settings written into the facts are gone from the folded host's facts, not from the plain one's
+    assert not any(name.startswith("setting:") for name in folded._folded.wanted)
+    assert any(name.startswith("setting:") for name in plain._wanted)
+    changed = mls.Settings(min_gap=0.05).as_fields()
+    retyped = {**defaults, "setting:min_end_to_end_examples": float(defaults["setting:min_end_to_end_examples"])}
+    for settings in (changed, retyped):
+        for facts in _bench_situations()[:40]:
+            inputs = mls.Situation.from_any(facts).given()
+            assert _trace_record(folded.consult(inputs, settings)) == _trace_record(plain.consult(inputs, settings))
+    assert folded._generic is not None  # other settings (or the same values as other types) ran on the plain host
+
+
+def test_every_default_setting_is_folded_and_a_setting_that_cannot_be_is_kept_as_a_field() -> None:
+    from mlstrategy.inference.compile import compile_knowledge, foldable_settings
+
+    defaults = mls.Settings().as_fields()
+    assert foldable_settings(RULES, defaults) == set(defaults)
+    # a value durable_rules' parser would reject as written (an exponent without a point) stays a fact field
+    tiny = {**defaults, "setting:min_gap": 1e-05}
+    assert "setting:min_gap" not in foldable_settings(RULES, tiny)
+    definitions, folded = compile_knowledge(RULES).folded_definitions(tiny)
+    assert "setting:min_gap" not in folded and '"setting:min_gap"' in json.dumps(definitions)
+    engine, plain = Engine(RULES, fold=tiny), Engine(RULES)
+    for facts in _bench_situations()[:60]:
+        inputs = mls.Situation.from_any(facts).given()
+        assert _trace_record(engine.consult(inputs, tiny)) == _trace_record(plain.consult(inputs, tiny))
+    assert engine._generic is None
+
+
+def test_a_setting_scaled_by_anything_but_one_is_not_folded() -> None:
+    """`setting * c` with c other than 1 or -1 is left for durable_rules to compute (a product written in by us could
+    differ from durable_rules' own in the last bit); `setting * -1` is exact and folded."""
+    from mlstrategy.inference.compile import foldable_settings
+    from mlstrategy.knowledge.dsl import Diagnose, lt, setting, times
+
+    rule = Rule(id="test.scaled", section="2.1", when=lt("train_error", times(setting("min_gap"), 3)),
+                then=(Diagnose("avoidable_bias"),), because="scaled")
+    negated = Rule(id="test.negated", section="2.1", when=lt("train_error", times(setting("small_gap"), -1)),
+                   then=(Diagnose("variance"),), because="negated")
+    found = foldable_settings((rule, negated), {"setting:min_gap": 0.001, "setting:small_gap": 0.01})
+    assert found == {"setting:small_gap"}
