@@ -8,7 +8,7 @@ address, then by the order the course lists them in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 from mlstrategy.knowledge.catalog import DIAGNOSES, STAGES
 from mlstrategy.knowledge.dsl import TEMPLATE_FIELD
@@ -75,31 +75,70 @@ class Question:
     rules: tuple[str, ...]
 
 
+class _Static(NamedTuple):
+    """What ranking needs of a diagnosis that does not depend on the consultation, looked up once per name."""
+
+    kind: int  # _KIND_ORDER of its kind
+    undetermined: bool
+    before_gaps: bool
+    stage: int
+    order: int  # its place in the catalogue
+    ci_low: str  # the field of its gap's confidence interval's low end
+    caveat: bool
+
+
+_STATIC: dict[str, _Static] = {}
+
+
+def _static(name: str) -> _Static:
+    found = _STATIC.get(name)
+    if found is None:
+        info = DIAGNOSES.get(name)
+        found = _STATIC[name] = _Static(
+            kind=_KIND_ORDER.get(info.kind, 1) if info else 1,
+            undetermined=info is not None and info.kind == "undetermined",
+            before_gaps=bool(info and info.before_gaps),
+            stage=STAGES.index(info.stage) if info and info.stage in STAGES else len(STAGES),
+            order=_CATALOG_ORDER.get(name, len(_CATALOG_ORDER)),
+            ci_low=ci_low_field(name),
+            caveat=info is not None and info.kind == "caveat",
+        )
+    return found
+
+
 def _diagnosis_key(name: str, severity: Any, facts: Mapping[str, Any]) -> tuple:
-    info = DIAGNOSES.get(name)
-    kind = _KIND_ORDER.get(info.kind, 1) if info else 1
-    size = -float(severity) if isinstance(severity, (int, float)) and not isinstance(severity, bool) else 0.0
-    stage = STAGES.index(info.stage) if info and info.stage in STAGES else len(STAGES)
-    low = facts.get(ci_low_field(name))
-    noise = 1 if isinstance(low, (int, float)) and low <= 0 else 0
-    order = _CATALOG_ORDER.get(name, len(_CATALOG_ORDER))
-    if info is not None and info.kind == "undetermined":  # after an unfinished model, before the gap problems
-        return (kind, 1, 0, 0.0, stage, order, name)
+    static = _STATIC.get(name) or _static(name)
+    kind = static.kind
+    if static.undetermined:  # after an unfinished model, before the gap problems
+        return (kind, 1, 0, 0.0, static.stage, static.order, name)
     if kind == 1:  # problems: an unfinished model first, significant before noise, the largest, the chain's order
+        size = -float(severity) if isinstance(severity, (int, float)) and not isinstance(severity, bool) else 0.0
+        low = facts.get(static.ci_low)
+        noise = 1 if isinstance(low, (int, float)) and low <= 0 else 0
         leads = 0 if facts.get("gap_leader") == name else 1
-        return (kind, 0 if info and info.before_gaps else 2, leads, noise, size, stage, order, name)
-    return (kind, _CATALOG_ORDER.get(name, len(_CATALOG_ORDER)), name)
+        return (kind, 0 if static.before_gaps else 2, leads, noise, size, static.stage, static.order, name)
+    return (kind, static.order, name)
 
 
 def rank_diagnoses(trace: Trace) -> list[RankedDiagnosis]:
-    """Diagnoses in the order the advice presents them (see module docstring)."""
-    found = trace.concluded("diagnosis")
-    ranked = [
-        RankedDiagnosis(name, next((c.value for _, c in pairs if c.value is not None), None),
-                        tuple(firing for firing, _ in pairs))
-        for name, pairs in found.items()
-    ]
-    return sorted(ranked, key=lambda item: _diagnosis_key(item.name, item.severity, trace.facts))
+    """Diagnoses in the order the advice presents them (see module docstring): each with its severity, the first
+    value any of its conclusions carries, and the firings that concluded it, in firing order."""
+    found: dict[str, list[Any]] = {}  # name -> [severity, firings]
+    for firing in trace.firings:
+        for item in firing.concluded:
+            if item.kind == "diagnosis":
+                entry = found.get(item.name)
+                if entry is None:
+                    found[item.name] = [item.value, [firing]]
+                else:
+                    if entry[0] is None:
+                        entry[0] = item.value
+                    entry[1].append(firing)
+    facts = trace.facts
+    keyed = sorted((_diagnosis_key(name, severity, facts), name, severity, firings)
+                   for name, (severity, firings) in found.items())  # keys end with the name: never a tie
+    return [frozen(RankedDiagnosis, name=name, severity=severity, firings=tuple(firings))
+            for _, name, severity, firings in keyed]
 
 
 def order_actions(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[PlannedAction]:
@@ -148,14 +187,17 @@ def plan_items(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[tuple[str
                 entry[2].append(firing)
             if key < entry[3]:
                 entry[3] = key
-    order = [name for _, name in sorted((entry[3], name) for name, entry in entries.items())]
-    steps = plan_steps([(name, entries[name][1]) for name in order], diagnoses)
+    ordered = sorted(entries.items(), key=_plan_key)  # plan keys are unique: (rule, position) tells two apart
+    steps = plan_steps([(name, entry[1]) for name, entry in ordered], diagnoses)
     planned: dict[str, list[Any]] = {step: [] for step in STEPS}
-    for name in order:
-        params, addresses, firings, _ = entries[name]
+    for name, (params, addresses, firings, _) in ordered:
         step = steps[name]
         planned[step].append((name, params, tuple(addresses), tuple(firings), step))
-    return [item for step in STEPS for item in planned[step]]  # plan order within each step
+    return [item for items in planned.values() for item in items]  # in STEPS' order; plan order within each step
+
+
+def _plan_key(entry: tuple[str, list[Any]]) -> tuple:
+    return entry[1][3]
 
 
 def plan_steps(actions: list[tuple[str, Sequence[str]]], diagnoses: list[RankedDiagnosis]) -> dict[str, str]:
@@ -165,7 +207,7 @@ def plan_steps(actions: list[tuple[str, Sequence[str]]], diagnoses: list[RankedD
     its first FIRST_STEP_SIZE actions are "do first", its others and actions addressing no diagnosis are
     "also possible", and actions for the diagnoses ranked after it are "then". Caveats never lead.
     """
-    leading = [d.name for d in diagnoses if (DIAGNOSES[d.name].kind if d.name in DIAGNOSES else "problem") != "caveat"]
+    leading = {d.name: None for d in diagnoses if not (_STATIC.get(d.name) or _static(d.name)).caveat}
     addressed = {a for _, addresses in actions for a in addresses}
     key = next((name for name in leading if name in addressed), None)
     steps: dict[str, str] = {}
@@ -175,7 +217,7 @@ def plan_steps(actions: list[tuple[str, Sequence[str]]], diagnoses: list[RankedD
             steps[name], first = "do first", first + 1
         elif key is not None and key in addresses and first < FIRST_STEP_SIZE:
             steps[name], first = "do first", first + 1
-        elif key is not None and key not in addresses and any(a in leading for a in addresses):
+        elif key is not None and key not in addresses and not leading.keys().isdisjoint(addresses):
             steps[name] = "then"
         else:
             steps[name] = "also possible"

@@ -136,11 +136,12 @@ class Advice:
     def actions(self) -> list[Action]:
         """The plan: each action once, with every reason, ordered by the diagnosis it addresses."""
         out = []
+        reasons = self._reasons
         for name, params, addresses, firings, step in plan_items(self.trace, self._ranked):
             info = ACTIONS.get(name)
             out.append(frozen(Action, name=name, title=info.title if info else name,
                               description=info.description if info else "", params=params,
-                              addresses=addresses, reasons=self._reasons(firings), step=step))
+                              addresses=addresses, reasons=reasons(firings), step=step))
         return out
 
     def steps(self) -> dict[str, list[Action]]:
@@ -228,14 +229,15 @@ class Advice:
         known = self.__dict__.get("_reason_of")
         if known is None:
             known = self.__dict__["_reason_of"] = {}
-        out = []
-        for firing in firings:
-            reason = known.get(firing.rule)  # a rule fires at most once per consultation
-            if reason is None:
-                rule = self._knowledge.rule(firing.rule)
-                reason = known[firing.rule] = Reason(rule.id, rule.section, partial(rationale, rule, self.trace.facts))
-            out.append(reason)
-        return tuple(out)
+        if len(firings) == 1:  # nearly always: one rule recommended it
+            reason = known.get(firings[0].rule)  # a rule fires at most once per consultation
+            return (reason,) if reason is not None else (self._reason(known, firings[0]),)
+        return tuple(known.get(firing.rule) or self._reason(known, firing) for firing in firings)
+
+    def _reason(self, known: dict[str, Reason], firing: Firing) -> Reason:
+        rule = self._knowledge.rule(firing.rule)
+        reason = known[firing.rule] = Reason(rule.id, rule.section, partial(rationale, rule, self.trace.facts))
+        return reason
 
     def _diagnosis(self, name: str, severity: Any, firings: tuple[Firing, ...]) -> Diagnosis:
         info = DIAGNOSES.get(name)
