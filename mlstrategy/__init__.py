@@ -9,29 +9,52 @@ item explained back to the facts that caused it.
 """
 from __future__ import annotations
 
+from importlib import import_module as _import_module
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .facts import Situation
-from .settings import Settings
-from .advice import Action, Advice, Diagnosis, MissingFact, Reason
-from .advisor import advise, rules
-from .batch import BatchError, advise_many
-from .inference.engine import EngineError, RuleError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .advice import Action, Advice, Diagnosis, MissingFact, Reason
+    from .advisor import advise, rules
+    from .batch import BatchError, advise_many
+    from .facts import Situation
+    from .inference.engine import EngineError, RuleError
     from .inference.explain import Explanation, UnknownName, WhyNot
+    from .settings import Settings
 
-_LAZY = {"Explanation", "UnknownName", "WhyNot"}
-"""Names loaded on first use (PEP 562): explanations are not needed to advise, and a plain command line skips them."""
+_LAZY = {
+    "Situation": "facts", "Settings": "settings",
+    "Action": "advice", "Advice": "advice", "Diagnosis": "advice", "MissingFact": "advice", "Reason": "advice",
+    "advise": "advisor", "rules": "advisor", "BatchError": "batch", "advise_many": "batch",
+    "EngineError": "inference.engine", "RuleError": "inference.engine",
+    "Explanation": "inference.explain", "UnknownName": "inference.explain", "WhyNot": "inference.explain",
+}
+"""Each public name and the submodule that holds it, imported on first use (PEP 562): `import mlstrategy` costs
+nothing until a name is used, and the command line loads only what its command needs (pydantic, the knowledge
+base and the engine with `advise`, never the explanations or the batch runner)."""
+
+_EAGER = ("facts", "settings", "advice", "advisor", "batch", "inference.engine")
+"""What `import mlstrategy` imported before it was lazy: reaching one of these submodules (or inference's and
+knowledge's own submodules) as an attribute without importing it, `mlstrategy.facts`, loads them all, as then."""
+_SUBMODULES = frozenset({"advice", "advisor", "batch", "facts", "inference", "knowledge", "settings"})
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from .inference import explain
-
-        return getattr(explain, name)
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(_import_module(f"{__name__}.{module}"), name)
+        globals()[name] = value  # later lookups are plain attribute reads
+        return value
+    if name in _SUBMODULES:
+        for eager in _EAGER:
+            _import_module(f"{__name__}.{eager}")
+        return globals()[name]
     raise AttributeError(f"module 'mlstrategy' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})
 
 
 __all__ = [
