@@ -98,6 +98,43 @@ def test_installed_entry_point_runs():
     assert version.stdout.startswith("mlstrategy ")
 
 
+def _command_process(extra_env: dict[str, str], *argv: str) -> list[str]:
+    """Run `mlstrategy.__main__.main` (what the console script runs) in a fresh process; report its set-up."""
+    import os
+    import sys
+
+    code = ("import gc, io, os, sys, contextlib, pydantic.plugin._loader as loader\n"
+            "from mlstrategy.__main__ import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    code = main()\n"
+            "print(code, 'Primary problem: avoidable_bias' in out.getvalue(), os.environ.get('PYDANTIC_DISABLE_PLUGINS'),"
+            " loader._plugins is None, gc.isenabled())")
+    env = {key: value for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=60,
+                          env={**env, **extra_env}, check=True)
+    return done.stdout.split()
+
+
+def test_the_command_process_skips_pydantic_plugins_only_for_its_start_up_and_the_users_setting_wins():
+    # no scan of the installed distributions for plugins, and the environment as the user left it afterwards
+    assert _command_process({}, "advise", *FLAGS, "--format", "text") == ["0", "True", "None", "True", "True"]
+    assert _command_process({"PYDANTIC_DISABLE_PLUGINS": "some_plugin"}, "advise", *FLAGS, "--format", "text") == [
+        "0", "True", "some_plugin", "False", "True"]  # the user's own setting: pydantic loaded the other plugins
+
+
+def test_importing_the_command_line_leaves_the_process_as_it_was():
+    """Only the console script's process is set up (__main__.py); a program calling cli.main keeps its pydantic
+    plugins and its garbage collector."""
+    import sys
+
+    code = ("import gc, io, contextlib, pydantic.plugin._loader as loader\nfrom mlstrategy.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    main(['advise', '--human-error', '1%', '--train-error', '8%', '--dev-error', '10%'])\n"
+            "print(loader._plugins is None, gc.isenabled(), gc.get_freeze_count())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["False", "True", "0"]
+
+
 def test_settings_listing_and_readme_agree(capsys, root):
     from mlstrategy.settings import Settings
 
