@@ -10,11 +10,14 @@ item explained back to the facts that caused it.
 from __future__ import annotations
 
 from importlib import import_module as _import_module
-from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
+TYPE_CHECKING = False
+"""typing.TYPE_CHECKING without importing typing (~5 ms, most of a bare `import mlstrategy`); mypy reads it the same."""
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any
+
     from .advice import Action, Advice, Diagnosis, MissingFact, Reason
     from .advisor import advise, rules
     from .batch import BatchError, advise_many
