@@ -9,7 +9,6 @@ counts are non-negative integers, and an unknown key names the closest valid one
 """
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import reprlib
@@ -290,6 +289,8 @@ class _Strict(BaseModel):
 
 def suggest(name: str, choices: Any) -> str | None:
     """The closest valid name to a misspelt one, or None (the one place "did you mean" is computed)."""
+    import difflib  # on use: only a misspelt name needs it (~1.2 ms of every command line's start)
+
     found = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.6)
     return found[0] if found else None
 
