@@ -57,3 +57,31 @@ def test_a_structured_flag_value_still_reads_as_yaml() -> None:
     assert parse_text_value("--- true") is True
     for plain in ("8%", "0.08", "-5%", "web", "mobile photos", "1e-3", "", "null", "yesterday", "on-device"):
         assert parse_text_value(plain) == plain
+
+
+def test_a_bare_import_loads_no_dependency_and_every_name_loads_on_use() -> None:
+    """`import mlstrategy` imports neither pydantic nor the engine (PEP 562); each public name loads what it needs."""
+    import subprocess
+    import sys
+
+    code = ("import sys, mlstrategy\nbare = sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'pydantic', 'durable', 'typing'} or m.startswith('mlstrategy.'))\n"
+            "from mlstrategy import *  # noqa: F403\n"
+            "print(bare, all(hasattr(mlstrategy, name) for name in mlstrategy.__all__), "
+            "set(mlstrategy.__all__) <= set(dir(mlstrategy)), mlstrategy.inference.plan.__name__)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["['mlstrategy._version']", "True", "True", "mlstrategy.inference.plan"]
+
+
+def test_a_plain_advise_without_sizes_imports_no_module_it_does_not_use() -> None:
+    """No candidates: no mlstrategy.choice; no set sizes: no statistics; no misspelt name: no difflib; one
+    situation: no batch runner."""
+    import subprocess
+    import sys
+
+    code = ("import io, sys, contextlib; from mlstrategy.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    code = main(['advise', '--human-error', '1%', '--train-error', '8%', '--dev-error', '10%'])\n"
+            "print(code, sorted(set(sys.modules) & {'difflib', 'statistics', 'mlstrategy.choice', 'mlstrategy.batch'}))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.split(maxsplit=1) == ["0", "[]\n"]
