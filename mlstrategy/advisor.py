@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any, Mapping
 
 from .advice import Advice
-from .facts import Situation
+from .facts import Situation, situation_and_given
 from .inference.engine import Engine
 from .knowledge import RULES
 from .knowledge.dsl import Rule
@@ -67,10 +67,10 @@ def advise(
     >>> advice.primary_problem, advice.values["variance"]
     ('variance', 0.02)
     """
-    given = Situation.from_any(situation, **facts)
+    given, inputs = situation_and_given(situation, facts)
     chosen = Settings.from_any(settings)
     engine = engine or default_engine()
-    trace = engine.consult(given.given(), chosen.as_fields())
+    trace = engine.consult(inputs, chosen.as_fields())
     return Advice(given, chosen, trace, engine.knowledge)
 
 

@@ -28,6 +28,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -608,19 +609,33 @@ class Situation(_Strict):
     @classmethod
     def from_any(cls, data: "Situation | Mapping[str, Any] | None" = None, /, **facts: Any) -> "Situation":
         """A Situation from a Situation, a mapping, flat keywords, or a mapping updated by keywords."""
-        if isinstance(data, Situation) and not facts:
-            return data
-        base: dict[str, Any] = {}
-        if isinstance(data, Situation):
+        return cls._read(data, facts)[0]
+
+    @classmethod
+    def _read(cls, data: "Situation | Mapping[str, Any] | None", facts: dict[str, Any]
+              ) -> "tuple[Situation, dict[str, Any] | None]":
+        """`from_any`'s work, and the given facts when the quick path computed them on the way (else None).
+
+        `facts` is read, never changed (from_any passes its own keywords, so they need no copy)."""
+        if data is None:
+            base = facts
+        elif isinstance(data, Situation):
+            if not facts:
+                return data, None
             base = data.model_dump(exclude_none=True)
+            base.update(facts)
         elif isinstance(data, Mapping):
             base = dict(data)
-        elif data is not None:
+            base.update(facts)
+        else:
             check_expanded_size(data)
-            return cls.model_validate(data)  # not a mapping: pydantic's error names the type it expected
-        base.update(facts)
+            return cls.model_validate(data), None  # not a mapping: pydantic's error names the type it expected
+        if cls is Situation:
+            quick = _quick_situation(base)
+            if quick is not None:
+                return quick
         check_expanded_size(base)
-        return cls.model_validate(base)
+        return cls.model_validate(base), None
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Situation":
@@ -676,6 +691,136 @@ class Situation(_Strict):
         from .adapters.mlflow import situation_from_mlflow
 
         return situation_from_mlflow(run_id, metric_names, tracking_uri, **facts)
+
+
+def situation_and_given(data: "Situation | Mapping[str, Any] | None", facts: dict[str, Any]
+                         ) -> tuple[Situation, dict[str, Any]]:
+    """`Situation.from_any(data, **facts)` and its `given()` facts, computed together when the input is plain
+    (then validating and dumping is one pass over the few values given, see `_quick_situation`)."""
+    situation, given = Situation._read(data, facts)
+    return situation, situation.given() if given is None else given
+
+
+# The quick path. Nearly every situation is a few plain values: floats in [0, 1] for error levels, whole numbers
+# for sizes, short names. For these, pydantic's validation (a Python call per error level into parse_fraction, the
+# model validator that checks the names, pydantic-core's pass over all 46 fields, a check of the expanded size) and
+# then model_dump(mode="json") cost about 31 us per core consultation on our 2-core machine; checking the values
+# here and building the model as `model_construct` does cost about 8 us. A value the quick path is not certain pydantic would store unchanged (a string such as "8%", an int
+# error level, a name with spaces around it or outside ASCII, a nested part, anything unusual) sends the whole
+# input through pydantic, so every error and every unusual value is read exactly as before.
+_QUICK_FRACTION, _QUICK_COUNT, _QUICK_BOOL, _QUICK_LABEL, _QUICK_CHOICE, _QUICK_FRACTIONS, _QUICK_COUNTS = range(7)
+_QUICK_ENTRIES = 1_000
+"""A mapping (human_errors, tasks) with more entries than this goes through pydantic (and the expanded-size check)."""
+_LABEL_LENGTH = 200
+"""`Label`'s max_length."""
+
+
+def _quick_kinds() -> tuple[dict[str, int], dict[str, Any]]:
+    """Situation's fields that the quick path reads, by kind (recognised by their exact annotation, so a field
+    whose type or constraints change leaves the quick path), and each kind's extra: a mapping's minimum length,
+    the choices of a Literal."""
+    kinds: dict[str, int] = {}
+    extra: dict[str, Any] = {}
+    decorators = Situation.__pydantic_decorators__
+    if (Situation.model_config != {"extra": "forbid", "frozen": True, "str_strip_whitespace": True}
+            or set(decorators.model_validators) != {"_known_keys"}  # it only names unknown keys
+            or decorators.validators or decorators.root_validators or decorators.field_serializers
+            or decorators.model_serializers or decorators.computed_fields or Situation.__private_attributes__
+            or Situation.__pydantic_post_init__ is not None
+            or any(info.default is not None for info in Situation.model_fields.values())):
+        return kinds, extra  # the checks below, and building the model as model_construct does, may not be right
+    validated = {field for decorator in decorators.field_validators.values() for field in decorator.info.fields}
+    simple: dict[Any, int] = {Fraction | None: _QUICK_FRACTION, Count | None: _QUICK_COUNT, bool | None: _QUICK_BOOL,
+              Label | None: _QUICK_LABEL}
+    mappings: dict[Any, int] = {dict[Label, Fraction] | None: _QUICK_FRACTIONS, dict[Label, Count] | None: _QUICK_COUNTS}
+    at_least_one = FieldInfo.from_field(None, min_length=1).metadata
+    for name, info in Situation.model_fields.items():
+        if (name in validated or "*" in validated or info.exclude or info.alias is not None
+                or info.validation_alias is not None or info.serialization_alias is not None):
+            continue
+        annotation, metadata = info.annotation, info.metadata
+        inner = [arg for arg in get_args(annotation) if arg is not type(None)]
+        if not metadata and annotation in simple:
+            kinds[name] = simple[annotation]
+        elif annotation in mappings and metadata in ([], at_least_one):
+            kinds[name] = mappings[annotation]
+            extra[name] = 1 if metadata else 0
+        elif (not metadata and len(inner) == 1 and typing.get_origin(inner[0]) is Literal
+              and all(type(choice) is str for choice in get_args(inner[0]))):
+            kinds[name] = _QUICK_CHOICE
+            extra[name] = frozenset(get_args(inner[0]))
+    return kinds, extra
+
+
+_QUICK_KINDS, _QUICK_EXTRA = _quick_kinds()
+_NO_VALUES: dict[str, None] = dict.fromkeys(Situation.model_fields)
+"""A Situation's __dict__ with nothing given (every field defaults to None, or `_quick_kinds` reads none)."""
+_POSITION = {name: index for index, name in enumerate(Situation.model_fields)}
+_object_setattr = object.__setattr__
+
+
+def _plain_label(text: Any) -> bool:
+    """True for a `Label` pydantic stores as it is: a str (not a subclass) of 1 to 200 ASCII characters with no
+    whitespace at either end (str_strip_whitespace would change it; Python's strip removes all that Rust's trim
+    does, and more)."""
+    return type(text) is str and 0 < len(text) <= _LABEL_LENGTH and text.isascii() and text.strip() == text
+
+
+def _quick_situation(base: dict[str, Any]) -> tuple[Situation, dict[str, Any]] | None:
+    """The Situation that `Situation.model_validate(base)` returns, and its given() facts, when every value is one
+    pydantic stores unchanged (see the comment above); otherwise None, and pydantic reads the input."""
+    kinds, extra = _QUICK_KINDS, _QUICK_EXTRA
+    try:
+        if not kinds.keys() >= base.keys():  # a part the quick path does not read (or an unknown name): at once
+            return None
+    except Exception:  # a key whose __hash__ or __eq__ raises: pydantic's validation meets it as before
+        return None
+    values: dict[str, Any] = dict(_NO_VALUES)
+    for key, value in base.items():
+        if type(key) is not str:  # a str subclass equal to a name
+            return None
+        kind = kinds[key]
+        if value is None:
+            continue
+        if kind == _QUICK_FRACTION:
+            if type(value) is not float or not 0.0 <= value <= 1.0:  # NaN fails the comparison
+                return None
+        elif kind == _QUICK_COUNT:
+            if type(value) is not int or not 0 <= value <= _MAX_COUNT:
+                return None
+        elif kind == _QUICK_BOOL:
+            if type(value) is not bool:
+                return None
+        elif kind == _QUICK_LABEL:
+            if not _plain_label(value):
+                return None
+        elif kind == _QUICK_CHOICE:
+            if type(value) is not str or value not in extra[key]:
+                return None
+        else:  # a mapping of labels to fractions or to counts
+            if type(value) is not dict or not extra[key] <= len(value) <= _QUICK_ENTRIES:
+                return None
+            for label, item in value.items():
+                if not _plain_label(label):
+                    return None
+                if kind == _QUICK_FRACTIONS:
+                    if type(item) is not float or not 0.0 <= item <= 1.0:
+                        return None
+                elif type(item) is not int or not 0 <= item <= _MAX_COUNT:
+                    return None
+            value = dict(value)  # pydantic stores a new mapping
+        values[key] = value
+    situation = Situation.__new__(Situation)  # as BaseModel.model_construct builds an instance
+    _object_setattr(situation, "__dict__", values)
+    _object_setattr(situation, "__pydantic_fields_set__", set(base))
+    _object_setattr(situation, "__pydantic_extra__", None)
+    _object_setattr(situation, "__pydantic_private__", None)
+    given: dict[str, Any] = {}
+    for key in sorted(base, key=_POSITION.__getitem__):  # declaration order, as model_dump
+        value = values[key]
+        if value is not None:
+            given[key] = dict(value) if type(value) is dict else value  # a copy: the caller may change it
+    return situation, given
 
 
 MAX_FILE_BYTES = 10 * 2**20

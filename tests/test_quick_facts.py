@@ -1,0 +1,205 @@
+"""The quick path of the fact base: for plain input, Situation.from_any builds the model without pydantic; it must
+give exactly what pydantic gives (values, their types and order, the fields set, the given facts), and leave every
+other input, valid or not, to pydantic."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+import mlstrategy as mls
+from mlstrategy import facts as facts_module
+from mlstrategy.facts import Situation, check_expanded_size, situation_and_given
+
+
+class Text(str):
+    pass
+
+
+class Real(float):
+    pass
+
+
+def same(a, b) -> bool:
+    """Equal values of exactly the same types, containers in the same order, floats with the same sign."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[key], b[key]) for key in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float):
+        return repr(a) == repr(b)
+    return a == b
+
+
+def by_pydantic(data):
+    """What from_any did before the quick path: the model, or the error's type and text."""
+    try:
+        check_expanded_size(data)
+        return Situation.model_validate(data)
+    except ValidationError as error:
+        return error
+
+
+def assert_same_model(quick: Situation, slow: Situation) -> None:
+    assert type(quick) is Situation
+    assert same(quick.__dict__, slow.__dict__)
+    assert quick.model_fields_set == slow.model_fields_set
+    assert quick.__pydantic_extra__ is None and slow.__pydantic_extra__ is None
+    assert quick.__pydantic_private__ is None and slow.__pydantic_private__ is None
+    assert quick == slow and repr(quick) == repr(slow)
+    assert same(quick.given(), slow.given())
+    assert same(quick.model_dump(), slow.model_dump())
+
+
+plain_labels = st.text("abcxyz _-.%", min_size=1, max_size=5).map(str.strip).filter(bool)
+odd_labels = st.one_of(
+    st.text(max_size=5), st.builds(Text, st.just("web")), st.integers(0, 3), st.none(),
+    st.sampled_from(["a" * 200, "a" * 201, " web", "web ", "", " ", "\ud800", "a\x1c", "\x1ca", "\u00a0a", "caf\u00e9",
+                     "a\u2028", "\t"]),
+)
+VALUES = {  # per kind: values the quick path takes, and others (most of which pydantic refuses or changes)
+    facts_module._QUICK_FRACTION: (
+        st.one_of(st.floats(0, 1), st.sampled_from([0.0, -0.0, 1.0, 5e-324])),
+        st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-2, 101), st.booleans(), st.none(),
+                  st.sampled_from(["8%", " 0.1", "0.1", "1_0%", "nan", "", 1.0000000000000002, -1e-300, 8.0, 250.0]),
+                  st.builds(Real, st.floats(0, 1)))),
+    facts_module._QUICK_COUNT: (
+        st.one_of(st.integers(0, 10**6), st.just(10**15)),
+        st.one_of(st.integers(-3, -1), st.booleans(), st.floats(0, 1e6), st.none(),
+                  st.sampled_from([10**15 + 1, -(10**15), 10**400, "12", 12.0, 12.5]))),
+    facts_module._QUICK_BOOL: (st.booleans(), st.one_of(st.none(), st.sampled_from([0, 1, "true", "yes", 1.0]))),
+    facts_module._QUICK_LABEL: (plain_labels, odd_labels),
+    facts_module._QUICK_CHOICE: (st.sampled_from(["random", "systematic"]),
+                                 st.one_of(st.sampled_from([" random", "Random", "other"]), st.none(), st.booleans())),
+}
+VALUES[facts_module._QUICK_FRACTIONS] = (
+    st.dictionaries(plain_labels, VALUES[facts_module._QUICK_FRACTION][0], min_size=1, max_size=4),
+    st.one_of(st.dictionaries(st.one_of(plain_labels, odd_labels), st.one_of(*VALUES[facts_module._QUICK_FRACTION]),
+                              max_size=4),
+              st.none(), st.just([("a", 0.1)]), st.just({"a": 0.1, " a": 0.2})))
+VALUES[facts_module._QUICK_COUNTS] = (
+    st.dictionaries(plain_labels, VALUES[facts_module._QUICK_COUNT][0], min_size=1, max_size=4),
+    st.one_of(st.dictionaries(st.one_of(plain_labels, odd_labels), st.one_of(*VALUES[facts_module._QUICK_COUNT]),
+                              max_size=4), st.none()))
+QUICK = sorted(facts_module._QUICK_KINDS)
+OTHER = sorted(set(Situation.model_fields) - set(QUICK))
+
+
+@st.composite
+def inputs(draw):
+    """A few facts of the quick kinds in any order, each plain or (one in `odd` of them) not; sometimes an unknown
+    name, a name that is not a str, or a field the quick path does not read."""
+    names = draw(st.lists(st.sampled_from(QUICK), max_size=6, unique=True))
+    odd = draw(st.sampled_from([0, 0, 2, 4]))  # 0: all plain
+    data = {}
+    for name in names:
+        plain, other = VALUES[facts_module._QUICK_KINDS[name]]
+        data[name] = draw(other if odd and draw(st.integers(1, odd)) == 1 else plain)
+    extra = draw(st.sampled_from([None] * 6 + ["unknown", "nested", 7]))
+    if extra == "unknown":
+        data["trian_error"] = 0.1
+    elif extra == "nested":
+        data[draw(st.sampled_from(OTHER))] = draw(st.one_of(st.none(), st.just({"tp": 1, "fp": 2, "fn": 3, "tn": 4}),
+                                                              st.just([0.5, 0.4])))
+    elif extra == 7:
+        data[7] = 0.1
+    return data
+
+
+def test_the_quick_kinds_are_the_plain_fields():
+    assert facts_module._QUICK_KINDS == {
+        **dict.fromkeys(["human_error", "bayes_error", "train_error", "train_dev_error", "dev_error", "test_error",
+                         "target_error", "precision", "recall"], facts_module._QUICK_FRACTION),
+        **dict.fromkeys(["train_size", "train_dev_size", "dev_size", "test_size", "total_examples", "target_examples",
+                         "other_distribution_examples", "task_a_examples", "task_b_examples", "end_to_end_examples"],
+                        facts_module._QUICK_COUNT),
+        **dict.fromkeys(["train_distribution", "dev_distribution", "test_distribution", "production_distribution",
+                         "optimizing_metric"], facts_module._QUICK_LABEL),
+        **dict.fromkeys(["structured_data", "metric_matches_users", "real_world_ok", "same_input_type",
+                         "low_level_features_shared", "can_train_big_network", "labels_incomplete", "stages_simpler"],
+                        facts_module._QUICK_BOOL),
+        "train_label_errors": facts_module._QUICK_CHOICE,
+        "human_errors": facts_module._QUICK_FRACTIONS,
+        "tasks": facts_module._QUICK_COUNTS, "stage_examples": facts_module._QUICK_COUNTS,
+    }
+    assert all(field.default is None for field in Situation.model_fields.values())
+
+
+@settings(max_examples=1500, deadline=None)
+@given(data=inputs())
+def test_the_quick_path_builds_what_pydantic_builds(data):
+    slow = by_pydantic(dict(data))
+    quick = facts_module._quick_situation(dict(data))
+    if quick is not None:  # taken only for input pydantic accepts
+        assert isinstance(slow, Situation), slow
+        model, facts = quick
+        assert_same_model(model, slow)
+        assert same(facts, slow.given())
+        for name, value in data.items():  # mappings are copies, never the caller's or the model's own
+            if isinstance(value, dict):
+                assert model.__dict__[name] is not value and facts[name] is not value
+                assert facts[name] is not model.__dict__[name]
+    # and from_any, whichever path it takes, gives what it gave before
+    try:
+        read = Situation.from_any(data)
+    except ValidationError as error:
+        assert isinstance(slow, ValidationError)
+        assert str(error) == str(slow) and error.errors() == slow.errors()
+    else:
+        assert isinstance(slow, Situation), slow
+        assert_same_model(read, slow)
+        model, facts = situation_and_given(data, {})
+        assert_same_model(model, slow) and same(facts, slow.given())
+
+
+@pytest.mark.parametrize("data", [
+    {"human_error": 0.01, "train_error": 0.08, "dev_error": 0.1},
+    {"dev_error": 0.1, "human_errors": {"typical person": 0.03, "expert team": 0.01}, "train_error": 0.0},
+    {"train_error": -0.0, "dev_error": 1.0, "test_error": None, "train_size": 10**15, "tasks": {"a": 0, "b": 3}},
+    {"train_distribution": "web", "structured_data": False, "train_label_errors": "random"},
+    {},
+])
+def test_plain_situations_take_the_quick_path(data):
+    quick = facts_module._quick_situation(data)
+    assert quick is not None
+    assert_same_model(quick[0], Situation.model_validate(data))
+
+
+@pytest.mark.parametrize("data", [
+    {"train_error": "8%"}, {"train_error": 0}, {"train_error": Real(0.1)}, {"train_distribution": " web"},
+    {"train_distribution": "caf\u00e9"}, {Text("train_error"): 0.1}, {"human_errors": {}},
+    {"human_errors": dict.fromkeys(map(str, range(facts_module._QUICK_ENTRIES + 1)), 0.1)},
+    {"confusion_matrix": {"tp": 1, "fp": 1, "fn": 1, "tn": 1}}, {"train_error": 0.1, "trian_error": 0.1},
+])
+def test_anything_else_goes_through_pydantic(data):
+    assert facts_module._quick_situation(data) is None
+
+
+def test_from_any_keywords_and_mappings_agree():
+    keywords = {"human_error": 0.01, "train_error": 0.08, "dev_error": 0.1}
+    assert_same_model(Situation.from_any(**keywords), Situation.model_validate(keywords))
+    assert_same_model(Situation.from_any({"human_error": 0.5}, **keywords), Situation.model_validate(keywords))
+    base = Situation(train_error=0.2, dev_error=0.3)
+    assert Situation.from_any(base) is base
+    assert_same_model(Situation.from_any(base, dev_error=0.1), Situation(train_error=0.2, dev_error=0.1))
+    assert keywords == {"human_error": 0.01, "train_error": 0.08, "dev_error": 0.1}  # never changed
+
+
+def test_a_subclass_is_validated_by_its_own_model():
+    class Strict(Situation):
+        pass
+
+    assert type(Strict.from_any(train_error=0.1)) is Strict
+
+
+def test_advice_from_the_quick_path_is_the_advice_from_pydantic():
+    facts = {"human_error": 0.01, "train_error": 0.08, "dev_error": 0.1, "human_errors": {"expert": 0.005}}
+    quick = mls.advise(**facts)
+    slow = mls.advise(Situation.model_validate(facts))
+    assert quick.to_json() == slow.to_json()
+    assert math.isclose(quick.values["avoidable_bias"], slow.values["avoidable_bias"])
