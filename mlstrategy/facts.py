@@ -612,11 +612,12 @@ class Situation(_Strict):
         return cls._read(data, facts)[0]
 
     @classmethod
-    def _read(cls, data: "Situation | Mapping[str, Any] | None", facts: dict[str, Any]
+    def _read(cls, data: "Situation | Mapping[str, Any] | None", facts: dict[str, Any], quick: bool = True
               ) -> "tuple[Situation, dict[str, Any] | None]":
         """`from_any`'s work, and the given facts when the quick path computed them on the way (else None).
 
-        `facts` is read, never changed (from_any passes its own keywords, so they need no copy)."""
+        `facts` is read, never changed (from_any passes its own keywords, so they need no copy). `quick=False`:
+        the caller already tried the quick path on this input."""
         if data is None:
             base = facts
         elif isinstance(data, Situation):
@@ -630,10 +631,10 @@ class Situation(_Strict):
         else:
             check_expanded_size(data)
             return cls.model_validate(data), None  # not a mapping: pydantic's error names the type it expected
-        if cls is Situation:
-            quick = _quick_situation(base)
-            if quick is not None:
-                return quick
+        if quick and cls is Situation:
+            built = _quick_situation(base)
+            if built is not None:
+                return built
         check_expanded_size(base)
         return cls.model_validate(base), None
 
@@ -697,7 +698,11 @@ def situation_and_given(data: "Situation | Mapping[str, Any] | None", facts: dic
                          ) -> tuple[Situation, dict[str, Any]]:
     """`Situation.from_any(data, **facts)` and its `given()` facts, computed together when the input is plain
     (then validating and dumping is one pass over the few values given, see `_quick_situation`)."""
-    situation, given = Situation._read(data, facts)
+    if data is None:  # keywords only (the usual call): straight to the quick path
+        quick = _quick_situation(facts)
+        if quick is not None:
+            return quick
+    situation, given = Situation._read(data, facts, quick=data is not None)
     return situation, situation.given() if given is None else given
 
 
@@ -709,6 +714,7 @@ def situation_and_given(data: "Situation | Mapping[str, Any] | None", facts: dic
 # error level, a name with spaces around it or outside ASCII, a nested part, anything unusual) sends the whole
 # input through pydantic, so every error and every unusual value is read exactly as before.
 _QUICK_FRACTION, _QUICK_COUNT, _QUICK_BOOL, _QUICK_LABEL, _QUICK_CHOICE, _QUICK_FRACTIONS, _QUICK_COUNTS = range(7)
+"""The kinds of value the quick path reads; the mappings last."""
 _QUICK_ENTRIES = 1_000
 """A mapping (human_errors, tasks) with more entries than this goes through pydantic (and the expanded-size check)."""
 _LABEL_LENGTH = 200
@@ -726,7 +732,7 @@ def _quick_kinds() -> tuple[dict[str, int], dict[str, Any]]:
             or set(decorators.model_validators) != {"_known_keys"}  # it only names unknown keys
             or decorators.validators or decorators.root_validators or decorators.field_serializers
             or decorators.model_serializers or decorators.computed_fields or Situation.__private_attributes__
-            or Situation.__pydantic_post_init__ is not None
+            or Situation.__pydantic_post_init__ is not None or Situation.__new__ is not object.__new__
             or any(info.default is not None for info in Situation.model_fields.values())):
         return kinds, extra  # the checks below, and building the model as model_construct does, may not be right
     validated = {field for decorator in decorators.field_validators.values() for field in decorator.info.fields}
@@ -757,6 +763,7 @@ _NO_VALUES: dict[str, None] = dict.fromkeys(Situation.model_fields)
 """A Situation's __dict__ with nothing given (every field defaults to None, or `_quick_kinds` reads none)."""
 _POSITION = {name: index for index, name in enumerate(Situation.model_fields)}
 _object_setattr = object.__setattr__
+_new_object = object.__new__
 
 
 def _plain_label(text: Any) -> bool:
@@ -769,15 +776,19 @@ def _plain_label(text: Any) -> bool:
 def _quick_situation(base: dict[str, Any]) -> tuple[Situation, dict[str, Any]] | None:
     """The Situation that `Situation.model_validate(base)` returns, and its given() facts, when every value is one
     pydantic stores unchanged (see the comment above); otherwise None, and pydantic reads the input."""
-    kinds, extra = _QUICK_KINDS, _QUICK_EXTRA
+    kinds, extra, positions = _QUICK_KINDS, _QUICK_EXTRA, _POSITION
     try:
-        if not kinds.keys() >= base.keys():  # a part the quick path does not read (or an unknown name): at once
-            return None
+        if not kinds.keys() >= base.keys():  # a part the quick path does not read, or an unknown name: at once
+            return None  # (checking the values before it would cost more than pydantic saves; 11 us per full situation)
     except Exception:  # a key whose __hash__ or __eq__ raises: pydantic's validation meets it as before
         return None
-    values: dict[str, Any] = dict(_NO_VALUES)
+    situation = _new_object(Situation)  # as BaseModel.model_construct builds an instance (Situation has no __new__)
+    values = situation.__dict__
+    values.update(_NO_VALUES)  # every field, in declaration order
+    given: dict[str, Any] = {}
+    last, ordered = -1, True
     for key, value in base.items():
-        if type(key) is not str:  # a str subclass equal to a name
+        if type(key) is not str:  # a str subclass equal to a name (its __hash__ may be anything)
             return None
         kind = kinds[key]
         if value is None:
@@ -810,16 +821,16 @@ def _quick_situation(base: dict[str, Any]) -> tuple[Situation, dict[str, Any]] |
                     return None
             value = dict(value)  # pydantic stores a new mapping
         values[key] = value
-    situation = Situation.__new__(Situation)  # as BaseModel.model_construct builds an instance
-    _object_setattr(situation, "__dict__", values)
+        given[key] = value if kind < _QUICK_FRACTIONS else dict(value)  # a mapping: the given facts' own copy
+        position = positions[key]
+        if position < last:
+            ordered = False
+        last = position
+    if not ordered:  # given facts are in declaration order, as model_dump writes them
+        given = {key: given[key] for key in sorted(given, key=positions.__getitem__)}
     _object_setattr(situation, "__pydantic_fields_set__", set(base))
     _object_setattr(situation, "__pydantic_extra__", None)
     _object_setattr(situation, "__pydantic_private__", None)
-    given: dict[str, Any] = {}
-    for key in sorted(base, key=_POSITION.__getitem__):  # declaration order, as model_dump
-        value = values[key]
-        if value is not None:
-            given[key] = dict(value) if type(value) is dict else value  # a copy: the caller may change it
     return situation, given
 
 
