@@ -14,7 +14,7 @@ from .facts import Situation, situation_and_given
 from .inference.engine import Engine
 from .knowledge import RULES
 from .knowledge.dsl import Rule
-from .settings import DEFAULT_SETTINGS, Settings
+from .settings import DEFAULT_SETTINGS, Settings, engine_fields
 
 __all__ = ["advise", "rules", "default_engine"]
 
@@ -68,9 +68,9 @@ def advise(
     ('variance', 0.02)
     """
     given, inputs = situation_and_given(situation, facts)
-    chosen = Settings.from_any(settings)
+    chosen = DEFAULT_SETTINGS if settings is None else Settings.from_any(settings)
     engine = engine or default_engine()
-    trace = engine.consult(inputs, chosen.as_fields())
+    trace = engine.consult(inputs, engine_fields(chosen))
     return Advice(given, chosen, trace, engine.knowledge)
 
 

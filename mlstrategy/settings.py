@@ -133,3 +133,9 @@ class Settings(BaseModel):
 
 DEFAULT_SETTINGS = Settings()
 _DEFAULT_FIELDS = {setting_field(name): value for name, value in DEFAULT_SETTINGS.model_dump().items()}
+
+
+def engine_fields(settings: Settings) -> Mapping[str, Any]:
+    """`settings.as_fields()` for `Engine.consult`, which copies what it keeps: the defaults' fields are shared,
+    not copied per consultation (callers must not change them)."""
+    return _DEFAULT_FIELDS if settings is DEFAULT_SETTINGS else settings.as_fields()
