@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from .advice import Advice
 from .advisor import default_engine
-from .facts import Situation, describe_errors
+from .facts import Situation, describe_errors, situation_and_given
 from .settings import Settings
 
 __all__ = ["advise_many", "BatchError", "AUTO_POOL_SIZE"]
@@ -62,8 +62,8 @@ def _consult_chunk(start: int, items: Sequence[Any], settings: Mapping[str, Any]
     out: list[tuple] = []
     for offset, item in enumerate(items):
         try:
-            situation = Situation.from_any(item)
-            trace = engine.consult(situation.given(), fields)
+            situation, inputs = situation_and_given(item, {})
+            trace = engine.consult(inputs, fields)
             out.append(("ok", situation, engine.compact(trace) if compact else trace))
         except ValidationError as error:
             out.append(("error", start + offset, "ValidationError", describe_errors(error)))  # never str(error):
