@@ -4,6 +4,8 @@ other input, valid or not, to pydantic."""
 from __future__ import annotations
 
 import math
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +15,9 @@ from pydantic import ValidationError
 import mlstrategy as mls
 from mlstrategy import facts as facts_module
 from mlstrategy.facts import Situation, check_expanded_size, situation_and_given
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from situations import core_situations, full_situations  # noqa: E402  (benchmarks/situations.py)
 
 
 class Text(str):
@@ -203,3 +208,15 @@ def test_advice_from_the_quick_path_is_the_advice_from_pydantic():
     slow = mls.advise(Situation.model_validate(facts))
     assert quick.to_json() == slow.to_json()
     assert math.isclose(quick.values["avoidable_bias"], slow.values["avoidable_bias"])
+
+
+def test_the_benchmark_situations_read_as_before():
+    """Every core situation takes the quick path; every full one (nested parts) goes through pydantic; both give
+    what pydantic gives."""
+    for facts in core_situations(200, 5) + full_situations(20, 5):
+        model, given = situation_and_given(None, dict(facts))
+        slow = Situation.model_validate(facts)
+        assert_same_model(model, slow)
+        assert same(given, slow.model_dump(mode="json", exclude_none=True))
+    assert all(facts_module._quick_situation(facts) is not None for facts in core_situations(200, 5))
+    assert all(facts_module._quick_situation(facts) is None for facts in full_situations(20, 5))
