@@ -193,7 +193,8 @@ def plan_items(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[tuple[str
     for name, (params, addresses, firings, _) in ordered:
         step = steps[name]
         planned[step].append((name, params, tuple(addresses), tuple(firings), step))
-    return [item for items in planned.values() for item in items]  # in STEPS' order; plan order within each step
+    first, then, also = planned.values()  # in STEPS' order; plan order within each step
+    return first + then + also
 
 
 def _plan_key(entry: tuple[str, list[Any]]) -> tuple:

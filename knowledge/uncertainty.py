@@ -79,11 +79,8 @@ def judge(facts: Mapping[str, Any]) -> dict[str, Any]:
         return {"leader": "none"}
     bound = bias_bound(facts)  # a bounded avoidable bias is never a verdict: its value is unknown
     mixed = _mixed_variance(facts)
-    dominant = [name for name, (low, _) in ranges.items()
-                if low >= min_gap and not (name == "avoidable_bias" and bound is not None)
-                and all(low >= other_high for other, (_, other_high) in ranges.items() if other != name)]
-    if dominant:  # equal points dominate each other: the chain's order breaks the tie
-        top = dominant[0]
+    top = _dominant(ranges, min_gap, bound is not None)
+    if top is not None:
         if top == "variance" and mixed:
             return {"leader": "undetermined", "between": ("variance", "data_mismatch"),
                     "kind": "variance_or_data_mismatch", "mismatch": True}
@@ -101,6 +98,20 @@ def judge(facts: Mapping[str, Any]) -> dict[str, Any]:
     if mixed and "variance" in between:
         out["mismatch"] = True
     return out
+
+
+def _dominant(ranges: Mapping[str, tuple[float, float]], min_gap: float, bounded_bias: bool) -> str | None:
+    """The first gap in the chain's order (equal points dominate each other: the order breaks the tie) that is worth
+    acting on for certain and whose low end is at least every other gap's high end; None when there is none."""
+    highs = [high for _, high in ranges.values()]
+    first = max(highs)
+    others = sorted(highs)[-2] if len(highs) > 1 else float("-inf")  # the other gaps' highest high end, for the top
+    for name, (low, high) in ranges.items():
+        if low < min_gap or (bounded_bias and name == "avoidable_bias"):
+            continue
+        if low >= (others if high == first else first):  # a tie at the top leaves `others` == `first`: still right
+            return name
+    return None
 
 
 _UNDETERMINED_KINDS: dict[tuple[str, ...], str] = {("avoidable_bias", "variance"): "bias_or_variance",

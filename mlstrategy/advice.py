@@ -135,14 +135,12 @@ class Advice:
     @cached_property
     def actions(self) -> list[Action]:
         """The plan: each action once, with every reason, ordered by the diagnosis it addresses."""
-        out = []
         reasons = self._reasons
-        for name, params, addresses, firings, step in plan_items(self.trace, self._ranked):
-            info = ACTIONS.get(name)
-            out.append(frozen(Action, name=name, title=info.title if info else name,
-                              description=info.description if info else "", params=params,
-                              addresses=addresses, reasons=reasons(firings), step=step))
-        return out
+        return [frozen(Action, name=name, title=info.title if info else name,
+                       description=info.description if info else "", params=params, addresses=addresses,
+                       reasons=reasons(firings), step=step)
+                for name, params, addresses, firings, step in plan_items(self.trace, self._ranked)
+                for info in (ACTIONS.get(name),)]
 
     def steps(self) -> dict[str, list[Action]]:
         """The plan by step, in order ("do first", "then", "also possible"); steps with no action are left out."""
