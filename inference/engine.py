@@ -617,11 +617,9 @@ class Engine:
                     if session.error is not None:
                         raise session.error
                     pending = session.pending
-                    if pending:
-                        for name, (_, value) in pending.items():
-                            facts.setdefault(name, value)
+                    if pending:  # the stratum's new values join the facts (first setter kept) and are encoded
+                        self._encode_into(pending.items(), parts, wanted, facts)
                         pending.clear()
-                        self._encode_into(itertools.islice(facts.items(), known, None), parts, wanted)
                 # durable_rules' firing order within a stratum can follow the fact's field order; provenance is
                 # kept in a canonical order so that advice never depends on the order facts were given in
                 session.trace.firings.sort(key=_firing_order)
@@ -633,10 +631,18 @@ class Engine:
         return session.trace
 
     @staticmethod
-    def _encode_into(items: Iterable[tuple[str, Any]], parts: list[list[str]], wanted: dict[str, tuple[int, ...]]) -> None:
-        """Encode each field once into the part lists of the strata whose conditions compare it (`wanted`)."""
+    def _encode_into(items: Iterable[tuple[str, Any]], parts: list[list[str]], wanted: dict[str, tuple[int, ...]],
+                     facts: dict[str, Any] | None = None) -> None:
+        """Encode each field once into the part lists of the strata whose conditions compare it (`wanted`).
+
+        With `facts`, the items are a stratum's pending values (field -> (rule, value)): each joins the facts
+        unless the facts hold it already (the first setter is kept), and only the ones that join are encoded."""
         keys = _KEYS
         for key, value in items:
+            if facts is not None:
+                if key in facts:
+                    continue
+                value = facts[key] = value[1]
             strata = wanted.get(key)
             if strata is None:
                 continue
