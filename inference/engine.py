@@ -600,13 +600,17 @@ class Engine:
                     parts[stratum] += encoded
             try:
                 needs = self._needs
+                given = facts.keys()  # a live view
                 for stratum in range(self._depth):
                     session.stratum = stratum
-                    known = len(facts)
-                    sizes.append(known)
+                    sizes.append(len(facts))
                     required = needs[stratum]
-                    if required is not None and not any(facts.keys() >= fields for fields in required):
-                        continue  # no rule of this stratum can match: nothing to assert, nothing concluded
+                    if required is not None:  # a loop, not any(<generator>): this runs for every stratum
+                        for fields in required:
+                            if given >= fields:
+                                break
+                        else:
+                            continue  # no rule of this stratum can match: nothing to assert, nothing concluded
                     fields = parts[stratum]
                     head = f'{{"sid":"{sid}","id":"{next(self._serial)}"'
                     text = head + f',"t":"s{stratum}"' + ("," + ",".join(fields) + "}" if fields else "}")
