@@ -135,8 +135,9 @@ def rank_diagnoses(trace: Trace) -> list[RankedDiagnosis]:
                         entry[0] = item.value
                     entry[1].append(firing)
     facts = trace.facts
-    keyed = sorted((_diagnosis_key(name, severity, facts), name, severity, firings)
-                   for name, (severity, firings) in found.items())  # keys end with the name: never a tie
+    keyed = [(_diagnosis_key(name, severity, facts), name, severity, firings)
+             for name, (severity, firings) in found.items()]
+    keyed.sort()  # keys end with the name: never a tie
     return [frozen(RankedDiagnosis, name=name, severity=severity, firings=tuple(firings))
             for _, name, severity, firings in keyed]
 
@@ -157,7 +158,7 @@ def plan_items(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[tuple[str
     best diagnosis it addresses, stratum, position among the firing's actions, rule id)."""
     rank = {item.name: index for index, item in enumerate(diagnoses)}
     unaddressed = len(rank)
-    entries: dict[str, list[Any]] = {}  # name -> [params, addresses, firings, key]
+    entries: dict[str, list[Any]] = {}  # name -> [plan key, name, params, addresses, firings]
     for firing in trace.firings:
         position = 0
         for item in firing.concluded:
@@ -175,30 +176,27 @@ def plan_items(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[tuple[str
             position += 1
             entry = entries.get(item.name)
             if entry is None:
-                entries[item.name] = [dict(item.params), addresses, [firing], key]
+                entries[item.name] = [key, item.name, dict(item.params), addresses, [firing]]
                 continue
             if item.params:
-                entry[0].update(item.params)
-            known = entry[1]
+                entry[2].update(item.params)
+            known = entry[3]
             for name in addresses:
                 if name not in known:
                     known.append(name)
-            if entry[2][-1] is not firing:
-                entry[2].append(firing)
-            if key < entry[3]:
-                entry[3] = key
-    ordered = sorted(entries.items(), key=_plan_key)  # plan keys are unique: (rule, position) tells two apart
-    steps = plan_steps([(name, entry[1]) for name, entry in ordered], diagnoses)
+            if entry[4][-1] is not firing:
+                entry[4].append(firing)
+            if key < entry[0]:
+                entry[0] = key
+    ordered = list(entries.values())
+    ordered.sort()  # by plan key, first in each entry; plan keys are unique: (rule, position) tells two apart
+    steps = plan_steps([(entry[1], entry[3]) for entry in ordered], diagnoses)
     planned: dict[str, list[Any]] = {step: [] for step in STEPS}
-    for name, (params, addresses, firings, _) in ordered:
+    for _, name, params, addresses, firings in ordered:
         step = steps[name]
         planned[step].append((name, params, tuple(addresses), tuple(firings), step))
     first, then, also = planned.values()  # in STEPS' order; plan order within each step
     return first + then + also
-
-
-def _plan_key(entry: tuple[str, list[Any]]) -> tuple:
-    return entry[1][3]
 
 
 def plan_steps(actions: list[tuple[str, Sequence[str]]], diagnoses: list[RankedDiagnosis]) -> dict[str, str]:
