@@ -47,7 +47,6 @@ class CompiledKnowledge:
     rules: tuple[Rule, ...]
     strata: dict[str, int]
     producers: dict[str, tuple[str, ...]]
-    definitions: dict[str, dict[str, Any]]
     matched: frozenset[str] = frozenset()
     """The only fields the engine's fact carries: those some condition compares (settings included).
 
@@ -55,6 +54,22 @@ class CompiledKnowledge:
     side: durable_rules refuses a fact of more than about 255 fields (error 302), and every field costs time.
     """
     _by_id: dict[str, Rule] = dataclasses.field(init=False, repr=False, compare=False)
+    _plain: dict[str, dict[str, Any]] | None = dataclasses.field(init=False, repr=False, compare=False,
+                                                              default=None)
+
+    @property
+    def definitions(self) -> dict[str, dict[str, Any]]:
+        """One durable_rules definition per rule, settings as fact fields (see `_definitions`), built on first use.
+
+        An engine with the default settings folded in (`folded_definitions`) needs them only when a consultation
+        under other settings comes, which the command line never does: building them there cost ~2 ms of its
+        start-up. Built without a lock: two threads may both build them, and keep equal values (fork-safe, unlike
+        a lock held across a fork)."""
+        built = self._plain
+        if built is None:
+            built = _definitions(self.rules, self.strata)
+            object.__setattr__(self, "_plain", built)
+        return built
 
     @property
     def depth(self) -> int:
@@ -340,7 +355,7 @@ def _definitions(rules: tuple[Rule, ...], strata: dict[str, int],
 
 
 def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
-    """Check and stratify the rules, and build one durable_rules definition per rule.
+    """Check and stratify the rules; their durable_rules definitions, one per rule, are built on first use.
 
     The definition of rule R in stratum s matches the stratum-s snapshot fact (`t == "s<s>"`) and R's
     conditions on that same fact: one fact per pattern, so no joins at all (DURABLE_RULES_NOTES.md).
@@ -360,7 +375,6 @@ def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
     for rule_id in order:
         strata[rule_id] = 1 + max((strata[p] for p in needs[rule_id]), default=-1)
     producers = _producers(rules)
-    definitions = _definitions(rules, strata)
     matched = frozenset(
         field for rule in rules for field in (*rule.condition_fields(), *(setting_field(s) for s in rule.when.settings()))
     )
@@ -368,6 +382,5 @@ def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
         rules=rules,
         strata=strata,
         producers={field: tuple(ids) for field, ids in producers.items()},
-        definitions=definitions,
         matched=matched,
     )

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 import mlstrategy as mls
+from mlstrategy.inference.compile import compile_knowledge
 from mlstrategy.inference.engine import Engine
 from mlstrategy.knowledge import RULES
 from mlstrategy.knowledge.dsl import Rule, Value, any_of, ge, gt
@@ -414,7 +415,6 @@ def test_an_engine_leaves_the_compiled_definitions_as_they_were() -> None:
     """The engine hands durable_rules a shallow copy of each rule's definition (durable deletes the 'run' key it is
     given and, we rely on it, mutates nothing nested): its compiled knowledge, read again by why_not and the rules
     documentation, must stay what the compiler made."""
-    from mlstrategy.inference.compile import compile_knowledge
     from mlstrategy.knowledge import RULES
 
     engine = Engine(RULES)
@@ -442,11 +442,12 @@ def test_an_engine_with_default_settings_folded_in_concludes_exactly_what_a_plai
     second host with settings as fact fields, built only when first needed."""
     defaults = mls.Settings().as_fields()
     folded, plain = Engine(RULES, fold=defaults), Engine(RULES)
-    assert folded._generic is None
+    assert folded._generic is None and folded.knowledge._plain is None
     for facts in _bench_situations():
         inputs = mls.Situation.from_any(facts).given()
         assert _trace_record(folded.consult(inputs, defaults)) == _trace_record(plain.consult(inputs, defaults))
     assert folded._generic is None  # the defaults never needed the second host
+    assert folded.knowledge._plain is None  # nor its definitions (settings as fields): built only for other settings
     # settings written into the facts are gone from the folded host's facts, not from the plain one's
     assert not any(name.startswith("setting:") for name in folded._folded.wanted)
     assert any(name.startswith("setting:") for name in plain._wanted)
@@ -457,10 +458,25 @@ def test_an_engine_with_default_settings_folded_in_concludes_exactly_what_a_plai
             inputs = mls.Situation.from_any(facts).given()
             assert _trace_record(folded.consult(inputs, settings)) == _trace_record(plain.consult(inputs, settings))
     assert folded._generic is not None  # other settings (or the same values as other types) ran on the plain host
+    assert folded.knowledge.definitions == plain.knowledge.definitions == compile_knowledge(RULES).definitions
+
+
+def test_the_default_engine_builds_the_plain_definitions_only_for_a_consultation_under_other_settings() -> None:
+    """The command line's engine folds the defaults in: the definitions with settings as fact fields (~2 ms to
+    build) wait for the first consultation under other settings, which then advises as a plain engine does."""
+    facts = {"human_error": 0.01, "train_error": 0.08, "dev_error": 0.1, "dev_size": 500, "train_dev_error": 0.09}
+    engine = Engine(RULES, fold=mls.Settings().as_fields())
+    default = mls.advise(facts, engine=engine)
+    assert engine.knowledge._plain is None and engine._generic is None
+    other = mls.Settings(secondary_gap_ratio=0.1)
+    lenient = mls.advise(facts, settings=other, engine=engine)
+    assert engine.knowledge._plain is not None and engine._generic is not None
+    plain = mls.advise(facts, settings=other, engine=Engine(RULES))
+    assert lenient.to_dict() == plain.to_dict() and lenient.to_dict() != default.to_dict()
 
 
 def test_every_default_setting_is_folded_and_a_setting_that_cannot_be_is_kept_as_a_field() -> None:
-    from mlstrategy.inference.compile import compile_knowledge, foldable_settings
+    from mlstrategy.inference.compile import foldable_settings
 
     defaults = mls.Settings().as_fields()
     assert foldable_settings(RULES, defaults) == set(defaults)
