@@ -260,13 +260,14 @@ def _producers(rules: Iterable[Rule]) -> dict[str, list[str]]:
     return producers
 
 
-def dependencies(rules: Iterable[Rule]) -> dict[str, dict[str, str]]:
+def dependencies(rules: Iterable[Rule], producers: dict[str, list[str]] | None = None) -> dict[str, dict[str, str]]:
     """For each rule, the rules it depends on: producer id -> a field the rule reads and the producer concludes.
 
-    A rule reading a field it concludes itself reads the given value (no self-dependency).
+    A rule reading a field it concludes itself reads the given value (no self-dependency). `producers`: the rules'
+    `_producers`, where the caller has them already.
     """
     rules = tuple(rules)
-    producers = _producers(rules)
+    producers = _producers(rules) if producers is None else producers
     out: dict[str, dict[str, str]] = {rule.id: {} for rule in rules}
     for rule in rules:
         for field in rule.reads():
@@ -291,7 +292,7 @@ def _readable(field: str, producers: dict[str, Any], inputs: frozenset[str]) -> 
     return field in inputs or is_setting(field) or bool(producers_of(field, producers)) or is_family(field)
 
 
-def _check(rules: tuple[Rule, ...]) -> None:
+def _check(rules: tuple[Rule, ...], producers: dict[str, list[str]]) -> None:
     """Reject duplicate ids, and any field read that no input, setting or rule provides (a typo, or a string
     constant written without Const(...), would otherwise make a condition silently never hold)."""
     from mlstrategy.facts import Situation
@@ -299,7 +300,6 @@ def _check(rules: tuple[Rule, ...]) -> None:
 
     inputs = frozenset(Situation.model_fields)
     settings = {setting_field(name) for name in Settings.model_fields}
-    producers = _producers(rules)
     for rule in rules:
         for field in rule.reads():
             if not _readable(field, producers, inputs):
@@ -315,7 +315,8 @@ def _check(rules: tuple[Rule, ...]) -> None:
         if rule.id in seen:
             raise KnowledgeError(f"rule id {rule.id!r} is defined twice")
         seen.add(rule.id)
-        if len(set(rule.concludes())) != len(rule.concludes()):
+        concluded = rule.concludes()
+        if len(set(concluded)) != len(concluded):
             raise KnowledgeError(f"rule {rule.id} concludes the same field twice")
 
 
@@ -329,10 +330,11 @@ def check_exclusions(rules: Iterable[Rule], exclusions: Iterable[Any] | None = N
     from mlstrategy.knowledge.dsl import action_field
     from mlstrategy.knowledge.exclusions import EXCLUSIONS
 
+    concluded = [(rule, rule.concludes()) for rule in rules]  # once per rule, not once per rule and exclusion
     for exclusion in EXCLUSIONS if exclusions is None else exclusions:
-        guard = action_field(exclusion.winner)
-        for rule in rules:
-            if action_field(exclusion.loser) not in rule.concludes():
+        guard, loser = action_field(exclusion.winner), action_field(exclusion.loser)
+        for rule, fields in concluded:
+            if loser not in fields:
                 continue
             if not any(isinstance(part, Absent) and part.ref.field == guard for part in _top_level(rule.when)):
                 raise KnowledgeError(
@@ -361,9 +363,10 @@ def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
     conditions on that same fact: one fact per pattern, so no joins at all (DURABLE_RULES_NOTES.md).
     """
     rules = tuple(sorted(rules, key=lambda rule: rule.id))  # definition order never matters
-    _check(rules)
+    producers = _producers(rules)
+    _check(rules, producers)
     check_exclusions(rules)
-    needs = dependencies(rules)
+    needs = dependencies(rules, producers)
     # the standard library's topological sort: the command line never has to import networkx to compile
     try:
         order = list(TopologicalSorter({rule_id: set(deps) for rule_id, deps in needs.items()}).static_order())
@@ -374,7 +377,6 @@ def compile_knowledge(rules: Iterable[Rule]) -> CompiledKnowledge:
     strata: dict[str, int] = {}
     for rule_id in order:
         strata[rule_id] = 1 + max((strata[p] for p in needs[rule_id]), default=-1)
-    producers = _producers(rules)
     matched = frozenset(
         field for rule in rules for field in (*rule.condition_fields(), *(setting_field(s) for s in rule.when.settings()))
     )
