@@ -9,8 +9,8 @@ The defaults reproduce the course's worked examples (1%/8%/10% is a bias problem
 >>> Settings(secondary_gap_ratio=0.3).secondary_gap_ratio
 0.3
 """
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: with it, pydantic evaluates every field's annotation from its
+# string (a compile each) while building the models at import, ~1-2 ms of every command line's start.
 from typing import Annotated, Any, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
