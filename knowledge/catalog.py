@@ -4,8 +4,7 @@ Names are those of VOCABULARY.md (never renamed; new ones may be added).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = ["DiagnosisInfo", "ActionInfo", "DIAGNOSES", "ACTIONS", "FRACTION_VALUES", "VALUE_TITLES", "STAGES"]
 
@@ -18,8 +17,12 @@ STAGES: tuple[str, ...] = ("target", "train", "dev", "test", "real world")
 """The orthogonalization chain: place the target, then fit train, dev, test, and the real world."""
 
 
-@dataclass(frozen=True)
-class DiagnosisInfo:
+class DiagnosisInfo(NamedTuple):
+    """What a diagnosis means: its kind, the stage of the chain it concerns, its title and its description.
+
+    A named tuple rather than a frozen dataclass (the same attributes, repr, equality and hash, and immutable):
+    the catalogue is loaded by every command line, and creating a dataclass class costs ~2 ms there."""
+
     name: str
     kind: Kind
     stage: str
@@ -31,8 +34,9 @@ class DiagnosisInfo:
     """For an undetermined diagnosis: the problems it cannot yet tell apart (the situation may name more)."""
 
 
-@dataclass(frozen=True)
-class ActionInfo:
+class ActionInfo(NamedTuple):
+    """What an action means: its title and its description (a named tuple, as `DiagnosisInfo` is)."""
+
     name: str
     title: str
     description: str

@@ -9,8 +9,7 @@ Advice holds results; this module decides what of them leads (compute apart from
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple
 
 from .inference.formatting import field_title, format_value
 from .knowledge.catalog import BOOKKEEPING_VALUES, DIAGNOSES
@@ -128,9 +127,11 @@ def summary_table(results: Iterable[Any], labels: Iterable[str] | None = None) -
 
 
 # ---------------------------------------------------------------- values people read
-@dataclass(frozen=True)
-class ValueRow:
-    """A value with its interval or plausible range folded in: '10% (95% CI 9.2-10.8%)'."""
+class ValueRow(NamedTuple):
+    """A value with its interval or plausible range folded in: '10% (95% CI 9.2-10.8%)'.
+
+    A named tuple rather than a frozen dataclass (the same attributes, repr, equality and hash, and immutable):
+    creating a dataclass class costs ~1.5 ms of every command line's start."""
 
     name: str
     value: Any
