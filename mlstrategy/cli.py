@@ -102,9 +102,15 @@ def _all_parsers(parser: argparse.ArgumentParser, name: str = "mlstrategy"
     return found
 
 
+COMMANDS = ("advise", "why", "why-not", "consult", "plot", "graph", "diff", "rules", "settings", "bench", "practice",
+            "demo")
+"""Every command, in the order `mlstrategy --help` lists them."""
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The command line's parser; with `only`, the fact options (about 60 per command) are added to that command
-    alone, the one being parsed (the others keep their names, help and own options)."""
+    """The command line's parser; with `only`, the command being parsed: when it is one of `COMMANDS`, that
+    command's parser alone is built (the others cost ~5 ms of start-up: argparse looks up its translations for
+    every parser), else every command's, and the fact options (about 60 per command) go to none."""
     from . import __version__
 
     parser = _Parser(
@@ -112,6 +118,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="An expert system for ML strategy: ranked diagnoses and an explained action plan.",
     )
     parser.partial = only is not None
+    alone = only in COMMANDS
+
+    def wanted(name: str) -> bool:
+        return not alone or name == only
 
     def fact_options(command: argparse.ArgumentParser, name: str) -> None:
         if only is None or only == name:
@@ -119,17 +129,21 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mlstrategy {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    advise = commands.add_parser("advise", help="diagnose a situation and plan what to do")
-    fact_options(advise, "advise")
-    advise.add_argument("--format", choices=FORMATS, default=None,
-                        help="report format (default: from the -o extension .html/.md/.json/.txt, else rich on a "
-                             "terminal, else text)")
-    advise.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
-    advise.add_argument("--runs", metavar="FILE", help="a table of runs (W&B runs export, MLflow search_runs or Optuna "
-                                                        "trials CSV): advice per run and a summary of the sweep")
+    if wanted("advise"):
+        advise = commands.add_parser("advise", help="diagnose a situation and plan what to do")
+        fact_options(advise, "advise")
+        advise.add_argument("--format", choices=FORMATS, default=None,
+                            help="report format (default: from the -o extension .html/.md/.json/.txt, else rich on a "
+                                 "terminal, else text)")
+        advise.add_argument("-o", "--output", metavar="FILE",
+                            help="write the report to FILE instead of standard output")
+        advise.add_argument("--runs", metavar="FILE", help="a table of runs (W&B runs export, MLflow search_runs or "
+                                                            "Optuna trials CSV): advice per run and a summary of the sweep")
 
     for name, help_text in (("why", "explain a conclusion back to the facts"),
                             ("why-not", "say why something was not concluded")):
+        if not wanted(name):
+            continue
         command = commands.add_parser(name, help=help_text)
         command.add_argument("name", help="an action, diagnosis or value name (e.g. bigger_model)")
         fact_options(command, name)
@@ -138,57 +152,68 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             command.add_argument("--all", action="store_true",
                                  help="every rule that could conclude it, nested (default: the nearest rule in one line)")
 
-    consult = commands.add_parser("consult", help="interactive: answer the questions that would sharpen the advice")
-    fact_options(consult, "consult")
+    if wanted("consult"):
+        consult = commands.add_parser("consult", help="interactive: answer the questions that would sharpen the advice")
+        fact_options(consult, "consult")
 
-    plot = commands.add_parser("plot", help="draw the error ladder (or the explanation graph) to a PNG/SVG/PDF file")
-    fact_options(plot, "plot")
-    plot.add_argument("-o", "--output", metavar="FILE", required=True,
-                      help="the picture: .png, .svg or .pdf (the ladder also .jpg and others matplotlib writes); "
-                           "a name without an extension gets .png")
-    plot.add_argument("--what", choices=("ladder", "graph"), default="ladder",
-                      help="the error ladder (default) or the explanation graph")
+    if wanted("plot"):
+        plot = commands.add_parser("plot",
+                                   help="draw the error ladder (or the explanation graph) to a PNG/SVG/PDF file")
+        fact_options(plot, "plot")
+        plot.add_argument("-o", "--output", metavar="FILE", required=True,
+                          help="the picture: .png, .svg or .pdf (the ladder also .jpg and others matplotlib writes); "
+                               "a name without an extension gets .png")
+        plot.add_argument("--what", choices=("ladder", "graph"), default="ladder",
+                          help="the error ladder (default) or the explanation graph")
 
-    graph = commands.add_parser("graph", help="export the reasoning graph")
-    fact_options(graph, "graph")
-    graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot",
-                       help="Graphviz DOT (default), a Mermaid flowchart, or node-link JSON")
-    graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    if wanted("graph"):
+        graph = commands.add_parser("graph", help="export the reasoning graph")
+        fact_options(graph, "graph")
+        graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot",
+                           help="Graphviz DOT (default), a Mermaid flowchart, or node-link JSON")
+        graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
-    diff = commands.add_parser("diff", help="compare the advice for two situations (before and after an iteration)")
-    diff.add_argument("before", help="the earlier situation file (YAML, JSON or TOML)")
-    diff.add_argument("after", help="the later situation file")
-    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="text (default), "
-                      "Markdown or JSON")
-    diff_settings = diff.add_argument_group("settings (thresholds, never facts)")
-    diff_settings.add_argument("--settings", dest="settings_file", metavar="FILE", help="a YAML/JSON/TOML file of settings")
-    diff_settings.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
-                               help="one setting for both runs, e.g. --set confidence=95%%")
+    if wanted("diff"):
+        diff = commands.add_parser("diff", help="compare the advice for two situations (before and after an iteration)")
+        diff.add_argument("before", help="the earlier situation file (YAML, JSON or TOML)")
+        diff.add_argument("after", help="the later situation file")
+        diff.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="text (default), "
+                          "Markdown or JSON")
+        diff_settings = diff.add_argument_group("settings (thresholds, never facts)")
+        diff_settings.add_argument("--settings", dest="settings_file", metavar="FILE",
+                                   help="a YAML/JSON/TOML file of settings")
+        diff_settings.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                                   help="one setting for both runs, e.g. --set confidence=95%%")
 
-    rules = commands.add_parser("rules", help="list every rule: id, course section, what it concludes")
-    rules.add_argument("--format", choices=("text", "markdown", "json"), default="text",
-                       help="text (default), Markdown or JSON")
+    if wanted("rules"):
+        rules = commands.add_parser("rules", help="list every rule: id, course section, what it concludes")
+        rules.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                           help="text (default), Markdown or JSON")
 
-    commands.add_parser("settings", help="list every setting with its default and meaning")
+    if wanted("settings"):
+        commands.add_parser("settings", help="list every setting with its default and meaning")
 
-    commands.add_parser("bench", help="run the benchmark table (benchmarks/run.py of a source checkout; "
-                                      "options such as --quick are passed on)")
+    if wanted("bench"):
+        commands.add_parser("bench", help="run the benchmark table (benchmarks/run.py of a source checkout; "
+                                          "options such as --quick are passed on)")
 
-    practice = commands.add_parser("practice", help="the course's flight simulator: answer questions on generated "
-                                                    "cases, graded with the advice's explanations")
-    practice.add_argument("--section", help="practise one course section (its heading or part of it, e.g. "
-                                            "'error analysis'); default: across the course")
-    practice.add_argument("--seed", type=int, default=None, help="replay the same cases (default: a new session, "
-                                                                 "whose seed is printed)")
-    practice.add_argument("--count", type=int, default=10, help="how many cases (default 10)")
-    practice.add_argument("--difficulty", choices=("easy", "medium", "hard"), default=None,
-                          help="hard cases have near-ties, pass human level, use small sets or mismatched data")
-    practice.add_argument("--format", choices=("text", "json"), default="text",
-                          help="json: read the answers from standard input, print only a transcript at the end")
+    if wanted("practice"):
+        practice = commands.add_parser("practice", help="the course's flight simulator: answer questions on generated "
+                                                        "cases, graded with the advice's explanations")
+        practice.add_argument("--section", help="practise one course section (its heading or part of it, e.g. "
+                                                "'error analysis'); default: across the course")
+        practice.add_argument("--seed", type=int, default=None, help="replay the same cases (default: a new session, "
+                                                                     "whose seed is printed)")
+        practice.add_argument("--count", type=int, default=10, help="how many cases (default 10)")
+        practice.add_argument("--difficulty", choices=("easy", "medium", "hard"), default=None,
+                              help="hard cases have near-ties, pass human level, use small sets or mismatched data")
+        practice.add_argument("--format", choices=("text", "json"), default="text",
+                              help="json: read the answers from standard input, print only a transcript at the end")
 
-    demo = commands.add_parser("demo", help="the built-in example situation, explained")
-    demo.add_argument("--format", choices=FORMATS, default=None,
-                      help="report format (default: rich on a terminal, else text)")
+    if wanted("demo"):
+        demo = commands.add_parser("demo", help="the built-in example situation, explained")
+        demo.add_argument("--format", choices=FORMATS, default=None,
+                          help="report format (default: rich on a terminal, else text)")
     return parser
 
 
