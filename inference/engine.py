@@ -606,8 +606,8 @@ class Engine:
                     sizes.append(len(facts))
                     required = needs[stratum]
                     if required is not None:  # a loop, not any(<generator>): this runs for every stratum
-                        for fields in required:
-                            if given >= fields:
+                        for needed in required:
+                            if given >= needed:
                                 break
                         else:
                             continue  # no rule of this stratum can match: nothing to assert, nothing concluded
