@@ -164,14 +164,19 @@ def plan_items(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[tuple[str
         for item in firing.concluded:
             if item.kind != "action":
                 continue
-            addresses: list[str] = []
-            best = unaddressed
-            for name in item.addresses:
-                index = rank.get(name)
-                if index is not None and name not in addresses:
-                    addresses.append(name)
-                    if index < best:
-                        best = index
+            named = item.addresses
+            if len(named) == 1:  # nearly always: one diagnosis (or none that was concluded)
+                index = rank.get(named[0])
+                addresses, best = ([], unaddressed) if index is None else ([named[0]], index)
+            else:
+                addresses = []
+                best = unaddressed
+                for name in named:
+                    index = rank.get(name)
+                    if index is not None and name not in addresses:
+                        addresses.append(name)
+                        if index < best:
+                            best = index
             key = (best, firing.stratum, position, firing.rule)
             position += 1
             entry = entries.get(item.name)
@@ -190,10 +195,8 @@ def plan_items(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[tuple[str
                 entry[0] = key
     ordered = list(entries.values())
     ordered.sort()  # by plan key, first in each entry; plan keys are unique: (rule, position) tells two apart
-    steps = plan_steps([(entry[1], entry[3]) for entry in ordered], diagnoses)
     planned: dict[str, list[Any]] = {step: [] for step in STEPS}
-    for _, name, params, addresses, firings in ordered:
-        step = steps[name]
+    for (_, name, params, addresses, firings), step in zip(ordered, _steps([entry[3] for entry in ordered], diagnoses)):
         planned[step].append((name, params, tuple(addresses), tuple(firings), step))
     first, then, also = planned.values()  # in STEPS' order; plan order within each step
     return first + then + also
@@ -206,20 +209,31 @@ def plan_steps(actions: list[tuple[str, Sequence[str]]], diagnoses: list[RankedD
     its first FIRST_STEP_SIZE actions are "do first", its others and actions addressing no diagnosis are
     "also possible", and actions for the diagnoses ranked after it are "then". Caveats never lead.
     """
-    leading = {d.name: None for d in diagnoses if not (_STATIC.get(d.name) or _static(d.name)).caveat}
-    addressed = {a for _, addresses in actions for a in addresses}
-    key = next((name for name in leading if name in addressed), None)
-    steps: dict[str, str] = {}
+    return dict(zip([name for name, _ in actions], _steps([addresses for _, addresses in actions], diagnoses)))
+
+
+def _steps(addressed_by: list[Sequence[str]], diagnoses: list[RankedDiagnosis]) -> list[str]:
+    """`plan_steps` for the actions' addresses alone, in plan order: the steps in the same order."""
+    leading = [d.name for d in diagnoses if not (_STATIC.get(d.name) or _static(d.name)).caveat]
+    addressed: set[str] = set()
+    for addresses in addressed_by:
+        addressed.update(addresses)
+    key = None
+    for name in leading:  # a loop, not next(<generator>): this runs on every consultation
+        if name in addressed:
+            key = name
+            break
+    lead = set(leading)
+    steps: list[str] = []
     first = 0
-    for name, addresses in actions:
-        if key is None and first < FIRST_STEP_SIZE:  # nothing diagnosed: the plan's first actions lead
-            steps[name], first = "do first", first + 1
-        elif key is not None and key in addresses and first < FIRST_STEP_SIZE:
-            steps[name], first = "do first", first + 1
-        elif key is not None and key not in addresses and not leading.keys().isdisjoint(addresses):
-            steps[name] = "then"
+    for addresses in addressed_by:
+        if first < FIRST_STEP_SIZE and (key is None or key in addresses):  # nothing diagnosed: the first actions lead
+            steps.append("do first")
+            first += 1
+        elif key is not None and key not in addresses and not lead.isdisjoint(addresses):
+            steps.append("then")
         else:
-            steps[name] = "also possible"
+            steps.append("also possible")
     return steps
 
 
