@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .choice import ModelChoice
     from .compare import Comparison
 
+from ._cached import cached
 from .facts import Situation, suggest
 from .inference.compile import CompiledKnowledge
 from .inference.engine import Firing, Trace, frozen
@@ -123,16 +124,16 @@ class Advice:
         self._knowledge = knowledge
 
     # Results are built on first access: a sweep that reads only `primary_problem` pays for little else.
-    @cached_property
+    @cached
     def _ranked(self) -> list[Any]:
         return rank_diagnoses(self.trace)
 
-    @cached_property
+    @cached
     def diagnoses(self) -> list[Diagnosis]:
         """Ranked: target problems, then gap problems (significant, then largest first), then caveats."""
         return [self._diagnosis(item.name, item.severity, item.firings) for item in self._ranked]
 
-    @cached_property
+    @cached
     def actions(self) -> list[Action]:
         """The plan: each action once, with every reason, ordered by the diagnosis it addresses."""
         reasons = self._reasons
@@ -149,12 +150,12 @@ class Advice:
             grouped.setdefault(action.step, []).append(action)
         return {step: items for step, items in grouped.items() if items}
 
-    @cached_property
+    @cached
     def missing(self) -> list[MissingFact]:
         """Facts not given that would change or sharpen the advice, most decisive first."""
         return [MissingFact(q.name, q.why, q.rules) for q in rank_questions(self.trace)]
 
-    @cached_property
+    @cached
     def values(self) -> dict[str, Any]:
         """Derived values by name (gaps, Bayes proxy, F1, ceilings, the selected candidate...)."""
         return {name: self.trace.facts[pairs[0][1].field] for name, pairs in self.trace.concluded("value").items()}
@@ -179,7 +180,7 @@ class Advice:
         """The first undetermined diagnosis (e.g. bias or variance, until a human level is measured), if any."""
         return next((d for d in self.diagnoses if d.kind == "undetermined"), None)
 
-    @cached_property
+    @cached
     def choice(self) -> "ModelChoice | None":
         """The model choice when candidates were given: the table, each bound passed or failed, the winner."""
         if not self.trace.facts.get("candidates"):  # as model_choice decides, without importing it (~2.5 ms)
@@ -263,7 +264,7 @@ class Advice:
             return tuple(str(item) for item in found)
         return tuple(getattr(info, attribute, ()) or ())
 
-    @cached_property
+    @cached
     def not_advised(self) -> "list[WhyNot]":
         """Choices the situation bears on but that were not advised (transfer, multi-task, end-to-end...), with why not."""
         out = []
@@ -274,7 +275,7 @@ class Advice:
         return out
 
     # ------------------------------------------------------------ explanations
-    @cached_property
+    @cached
     def graph(self) -> nx.DiGraph:
         """The reasoning graph: input/value/diagnosis/action nodes and rule-firing nodes (built on first use)."""
         from .inference.explain import build_graph  # explanations load on first use: plain advice never needs them

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import threading
-from functools import cached_property
 from typing import Any, Mapping
 
 from .advice import Advice
@@ -25,14 +24,10 @@ _engine_lock = threading.Lock()
 def _after_fork_in_child() -> None:
     """Fork safety (issue 11): a child forked while another thread held a lock inherits it held, forever.
 
-    The engine resets its own lock (inference/engine.py); here the lock that guards the default engine, and the
-    per-class locks of `functools.cached_property` on Python 3.10-3.11 (one lock for all instances of a class:
-    a thread computing `advice.actions` at the fork would block every `actions` in the child)."""
+    The engine resets its own lock (inference/engine.py); here the lock that guards the default engine. (Advice's
+    cached attributes hold no lock: see mlstrategy/_cached.py.)"""
     global _engine_lock
     _engine_lock = threading.Lock()
-    for value in vars(Advice).values():
-        if isinstance(value, cached_property) and hasattr(value, "lock"):
-            value.lock = threading.RLock()
 
 
 if hasattr(os, "register_at_fork"):  # POSIX
