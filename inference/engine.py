@@ -440,17 +440,29 @@ class _Session:
 class _Rete:
     """One private durable_rules host over the knowledge base, its live session and what its facts carry."""
 
-    __slots__ = ("host", "ruleset", "handle", "wanted", "sid", "stale", "settings_key", "settings_encoded")
+    __slots__ = ("host", "ruleset", "handle", "wanted", "parts", "targets", "sid", "stale", "settings_key",
+                 "settings_encoded")
 
-    def __init__(self, host: Any, wanted: dict[str, tuple[int, ...]]) -> None:
+    def __init__(self, host: Any, wanted: dict[str, tuple[int, ...]], depth: int) -> None:
         self.host = host
         self.ruleset = host.get_ruleset(_RULESET)
         self.handle = self.ruleset._handle
         self.wanted = wanted  # field -> the strata whose facts carry it
+        # the encoded fields of each stratum's fact, refilled by every consultation (under the engine's lock)
+        self.parts: list[list[str]] = [[] for _ in range(depth)]
+        self.targets = _targets(wanted, self.parts)
         self.sid: str | None = None  # the live durable_rules session, if any
         self.stale: str | None = None  # a session abandoned by a fork, deleted when the next one opens
         self.settings_key: tuple | None = None
         self.settings_encoded: list[list[str]] = []
+
+
+_Target = tuple[str, tuple[Callable[[str], None], ...]]
+
+
+def _targets(wanted: dict[str, tuple[int, ...]], parts: list[list[str]]) -> dict[str, _Target]:
+    """Each wanted field's `"key":` prefix and the `append` of each part list (stratum) it goes into."""
+    return {name: (_key(name), tuple(parts[stratum].append for stratum in strata)) for name, strata in wanted.items()}
 
 
 def _settings_key(settings: Mapping[str, Any]) -> tuple:
@@ -544,7 +556,7 @@ class Engine:
         # A session whose facts were all unhandled crashes durable_rules when deleted (free(): invalid size /
         # segfault), so each session starts with one fact that this catch-all rule handles, and nothing else.
         definitions[_SESSION_RULE] = {"all": [{"m": {"t": "open"}}], "run": _open_session}
-        return _Rete(_PrivateHost({_RULESET: definitions}), wanted)
+        return _Rete(_PrivateHost({_RULESET: definitions}), wanted, self._depth)
 
     def _rete(self, settings: Mapping[str, Any]) -> "_Rete":
         """The host for a consultation under these settings fields."""
@@ -591,9 +603,10 @@ class Engine:
             # (durable_rules parses every field of a fact, on assert and again on retract). Each field is encoded
             # once, into the part lists of the strata that compare it; values concluded in a stratum can only be
             # compared in later ones (that is what the strata are).
-            parts: list[list[str]] = [[] for _ in range(self._depth)]
-            wanted = rete.wanted
-            self._encode_into(session.trace.inputs.items(), parts, wanted)
+            parts, targets = rete.parts, rete.targets
+            for part in parts:
+                part.clear()
+            self._encode_into(session.trace.inputs.items(), targets)
             encoded_settings = rete.settings_encoded if rete is self._folded else self._settings_parts(rete, settings)
             for stratum, encoded in enumerate(encoded_settings):
                 if encoded:
@@ -622,7 +635,7 @@ class Engine:
                         raise session.error
                     pending = session.pending
                     if pending:  # the stratum's new values join the facts (first setter kept) and are encoded
-                        self._encode_into(pending.items(), parts, wanted, facts)
+                        self._encode_into(pending.items(), targets, facts)
                         pending.clear()
                 # durable_rules' firing order within a stratum can follow the fact's field order; provenance is
                 # kept in a canonical order so that advice never depends on the order facts were given in
@@ -635,31 +648,30 @@ class Engine:
         return session.trace
 
     @staticmethod
-    def _encode_into(items: Iterable[tuple[str, Any]], parts: list[list[str]], wanted: dict[str, tuple[int, ...]],
+    def _encode_into(items: Iterable[tuple[str, Any]], targets: dict[str, _Target],
                      facts: dict[str, Any] | None = None) -> None:
-        """Encode each field once into the part lists of the strata whose conditions compare it (`wanted`).
+        """Encode each field once into the part lists of the strata whose conditions compare it (`_targets`).
 
         With `facts`, the items are a stratum's pending values (field -> (rule, value)): each joins the facts
         unless the facts hold it already (the first setter is kept), and only the ones that join are encoded."""
-        keys = _KEYS
         for key, value in items:
             if facts is not None:
                 if key in facts:
                     continue
                 value = facts[key] = value[1]
-            strata = wanted.get(key)
-            if strata is None:
+            target = targets.get(key)
+            if target is None:
                 continue
             if type(value) is float and isfinite(value):  # most fields: encode_field's float case written out
                 text = repr(value)
-                part = (keys.get(key) or _key(key)) + (text if "e" not in text else _number(value))
+                part = target[0] + (text if "e" not in text else _number(value))
             else:
                 other = encode_field(key, value)
                 if other is None:
                     continue
                 part = other
-            for stratum in strata:
-                parts[stratum].append(part)
+            for append in target[1]:
+                append(part)
 
     def _settings_parts(self, rete: "_Rete", settings: Mapping[str, Any]) -> list[list[str]]:
         """The encoded settings fields of each stratum, kept for the last settings seen (nearly every call has
@@ -667,7 +679,7 @@ class Engine:
         key = _settings_key(settings)
         if key != rete.settings_key:
             encoded: list[list[str]] = [[] for _ in range(self._depth)]
-            self._encode_into(settings.items(), encoded, rete.wanted)
+            self._encode_into(settings.items(), _targets(rete.wanted, encoded))
             rete.settings_encoded, rete.settings_key = encoded, key
         return rete.settings_encoded
 
