@@ -183,6 +183,9 @@ class Trace:
     """How many facts (in insertion order) each stratum's snapshot held: facts only ever grow."""
 
     _snapshots: list[dict[str, Any]] | None = field(default=None, init=False, repr=False, compare=False)
+    _origin: object | None = field(default=None, init=False, repr=False, compare=False)
+    """The token of the engine that produced it (None for a trace built any other way): the plan reuses the
+    structure it computed for another trace of the same engine with the same firings (see `plan.plan_items`)."""
 
     @property
     def snapshots(self) -> list[dict[str, Any]]:
@@ -507,6 +510,7 @@ class Engine:
         with settings as fact fields, built on first need. Advice is the same either way (tests/test_engine.py)."""
         self.knowledge: CompiledKnowledge = compile_knowledge(rules)
         self._lock = threading.Lock()
+        self._token = object()  # names this engine's traces (Trace._origin): same rules, same plan structure
         self._serial = itertools.count(1)  # fact ids, unique over the engine's life
         self._sids = itertools.count(1)  # session ids, unique over the engine's life (over all its hosts)
         self._session: _Session | None = None
@@ -640,6 +644,7 @@ class Engine:
                 # durable_rules' firing order within a stratum can follow the fact's field order; provenance is
                 # kept in a canonical order so that advice never depends on the order facts were given in
                 session.trace.firings.sort(key=_firing_order)
+                session.trace._origin = self._token
                 done = True
             finally:
                 self._session = None

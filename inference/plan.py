@@ -7,6 +7,7 @@ address, then by the order the course lists them in.
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Any, Mapping, NamedTuple, Sequence
 
@@ -148,9 +149,86 @@ def order_actions(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[Planne
             for name, params, addresses, firings, step in plan_items(trace, diagnoses)]
 
 
-def plan_items(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[tuple[str, dict[str, Any], tuple[str, ...],
-                                                                            tuple[Firing, ...], str]]:
-    """The plan as (name, params, addresses, firings, step) per action, in plan order.
+_PlanItem = tuple[str, dict[str, Any], tuple[str, ...], tuple[Firing, ...], str]
+_Template = tuple[tuple[str, tuple[tuple[int, int], ...], tuple[str, ...], tuple[int, ...], str], ...]
+
+_TEMPLATES: dict[tuple, _Template] = {}
+"""Plan structures by (engine token, the rules that fired in order, the ranked diagnoses' names); see `plan_items`."""
+_TEMPLATES_KEPT = 512
+"""At most this many structures are kept (all are forgotten when it fills: a sweep of similar situations refills
+it with the few it needs)."""
+_rule_of = operator.itemgetter(0)  # a Firing's rule id, in C
+_name_of = operator.attrgetter("name")
+
+
+def plan_items(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[_PlanItem]:
+    """The plan as (name, params, addresses, firings, step) per action, in plan order (see `_plan_items`).
+
+    The plan's structure (which actions, their order, steps, addresses and firings) depends only on the rules that
+    fired, in order, and the ranked diagnoses' names: each rule's recommendations are constants of the rule, and
+    its stratum too. Only the parameters are values of the consultation. So for a trace its engine produced
+    (`Trace._origin`), the structure is kept and reused for the next trace with the same firings and ranking, and
+    only the parameters are read again. Reuse checks that each recommendation it reads is the action it expects;
+    anything else (and any trace built by hand) is planned from scratch."""
+    origin = trace._origin
+    if origin is None:
+        return _plan_items(trace, diagnoses)
+    firings = trace.firings
+    key = (origin, tuple(map(_rule_of, firings)), tuple(map(_name_of, diagnoses)))
+    template = _TEMPLATES.get(key)
+    if template is not None:
+        reused = _from_template(template, firings)
+        if reused is not None:
+            return reused
+    items = _plan_items(trace, diagnoses)
+    if len(_TEMPLATES) >= _TEMPLATES_KEPT:
+        _TEMPLATES.clear()
+    _TEMPLATES[key] = _template(items, firings)
+    return items
+
+
+def _template(items: list[_PlanItem], firings: list[Firing]) -> _Template:
+    """The structure of a plan: per action its name, where its recommendations are (firing index, conclusion
+    index, in firing order: their parameters are merged in that order), its addresses, its firings' indexes and
+    its step."""
+    index = {id(firing): position for position, firing in enumerate(firings)}
+    out = []
+    for name, _, addresses, recommending, step in items:
+        places = tuple(index[id(firing)] for firing in recommending)
+        sources = tuple((place, at) for place in places
+                        for at, item in enumerate(firings[place].concluded)
+                        if item.kind == "action" and item.name == name)
+        out.append((name, sources, addresses, places, step))
+    return tuple(out)
+
+
+def _from_template(template: _Template, firings: list[Firing]) -> list[_PlanItem] | None:
+    """The plan of `firings` with a kept structure, its parameters read again; None when a recommendation is not
+    where the structure says (then the trace is planned from scratch)."""
+    out = []
+    try:
+        for name, sources, addresses, places, step in template:
+            place, at = sources[0]  # every action has a recommendation; nearly always one, from one firing
+            item = firings[place].concluded[at]
+            if item.kind != "action" or item.name != name:
+                return None
+            params = dict(item.params)
+            if len(sources) > 1:
+                for place, at in sources[1:]:
+                    item = firings[place].concluded[at]
+                    if item.kind != "action" or item.name != name:
+                        return None
+                    if item.params:
+                        params.update(item.params)
+            recommending = (firings[places[0]],) if len(places) == 1 else tuple([firings[p] for p in places])
+            out.append((name, params, addresses, recommending, step))
+    except IndexError:
+        return None
+    return out
+
+
+def _plan_items(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[_PlanItem]:
+    """The plan as (name, params, addresses, firings, step) per action, in plan order, computed.
 
     One pass over the firings: an action's entry holds its merged parameters, the concluded diagnoses it
     addresses (a rule may name several it could serve), the firings that recommended it (a rule fires once per

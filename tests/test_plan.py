@@ -75,3 +75,60 @@ def test_questions_are_asked_once_at_their_most_decisive_rank_and_never_for_a_gi
     ))
     assert [(q.name, q.rank) for q in questions] == [("human_error", 10), ("dev_size", 20)]
     assert questions[1].why == "sharper" and questions[1].rules == ("a.rule", "b.rule")
+
+
+# ---------------------------------------------------------------- the kept plan structure (plan_items' templates)
+from hypothesis import HealthCheck, given, settings as hypothesis_settings  # noqa: E402
+
+import mlstrategy  # noqa: E402
+from mlstrategy.inference import plan as plan_module  # noqa: E402
+
+from strategies import error_situations, situations  # noqa: E402
+
+
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(facts=situations())
+def test_a_kept_plan_structure_gives_the_plan_computed_from_scratch(facts: dict) -> None:
+    first = mlstrategy.advise(facts)
+    again = mlstrategy.advise(facts)  # the same firings and ranking: the structure kept for `first` is reused
+    for advice in (first, again):
+        ranked = rank_diagnoses(advice.trace)
+        key = (advice.trace._origin, tuple(f.rule for f in advice.trace.firings), tuple(d.name for d in ranked))
+        assert plan_module.plan_items(advice.trace, ranked) == plan_module._plan_items(advice.trace, ranked)
+        assert key in plan_module._TEMPLATES or len(plan_module._TEMPLATES) == 0  # kept (unless just cleared)
+    assert [a.name for a in first.actions] == [a.name for a in again.actions]
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(one=error_situations(), other=error_situations())
+def test_another_consultation_with_the_same_firings_reads_its_own_parameters(one: dict, other: dict) -> None:
+    # params differ between situations (e.g. the gap a knob is sized by), the structure does not
+    for facts in (one, other):
+        advice = mlstrategy.advise(facts)
+        ranked = rank_diagnoses(advice.trace)
+        assert plan_module.plan_items(advice.trace, ranked) == plan_module._plan_items(advice.trace, ranked)
+
+
+def test_a_trace_built_by_hand_is_planned_from_scratch_and_never_kept() -> None:
+    kept = dict(plan_module._TEMPLATES)
+    hand = trace(firing("r1", diagnosis("variance", 0.05), action("more_data", "variance")))
+    ranked = rank_diagnoses(hand)
+    assert [item[0] for item in plan_module.plan_items(hand, ranked)] == ["more_data"]
+    assert plan_module._TEMPLATES == kept
+
+
+def test_a_structure_that_does_not_fit_the_trace_is_not_used() -> None:
+    advice = mlstrategy.advise(human_error=0.01, train_error=0.08, dev_error=0.10)
+    ranked = rank_diagnoses(advice.trace)
+    real = plan_module.plan_items(advice.trace, ranked)
+    key = (advice.trace._origin, tuple(f.rule for f in advice.trace.firings), tuple(d.name for d in ranked))
+    template = plan_module._TEMPLATES[key]
+    name, sources, addresses, places, step = template[0]
+    broken = ((name + "_elsewhere", sources, addresses, places, step), *template[1:])
+    assert plan_module._from_template(broken, advice.trace.firings) is None  # not the action the structure expects
+    plan_module._TEMPLATES[key] = broken
+    try:  # planned from scratch, the same plan, and the structure kept is the right one again
+        assert plan_module.plan_items(advice.trace, ranked) == real
+        assert plan_module._TEMPLATES[key] == template
+    finally:
+        plan_module._TEMPLATES.pop(key, None)
