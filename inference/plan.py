@@ -154,9 +154,12 @@ _Template = tuple[tuple[str, tuple[tuple[int, int], ...], tuple[str, ...], tuple
 
 _TEMPLATES: dict[tuple, _Template] = {}
 """Plan structures by (engine token, the rules that fired in order, the ranked diagnoses' names); see `plan_items`."""
+_SEEN: dict[tuple, None] = {}
+"""The keys seen once: a structure is kept from the second trace that has it (situations that are all different,
+as rich ones tend to be, would otherwise pay for keeping structures never used again)."""
 _TEMPLATES_KEPT = 512
-"""At most this many structures are kept (all are forgotten when it fills: a sweep of similar situations refills
-it with the few it needs)."""
+"""At most this many structures (and keys seen once) are kept; all are forgotten when it fills (a sweep of similar
+situations refills it with the few it needs)."""
 _rule_of = operator.itemgetter(0)  # a Firing's rule id, in C
 _name_of = operator.attrgetter("name")
 
@@ -181,9 +184,14 @@ def plan_items(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[_PlanItem
         if reused is not None:
             return reused
     items = _plan_items(trace, diagnoses)
-    if len(_TEMPLATES) >= _TEMPLATES_KEPT:
-        _TEMPLATES.clear()
-    _TEMPLATES[key] = _template(items, firings)
+    if template is not None or key in _SEEN:  # kept from its second sighting: a one-off plan costs only its key
+        if len(_TEMPLATES) >= _TEMPLATES_KEPT:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = _template(items, firings)
+    else:
+        if len(_SEEN) >= _TEMPLATES_KEPT:
+            _SEEN.clear()
+        _SEEN[key] = None
     return items
 
 
