@@ -429,11 +429,12 @@ def _new_trace(inputs: dict[str, Any], settings: dict[str, Any], facts: dict[str
 class _Session:
     """One consultation's Python-side state (the durable_rules session outlives it: see `Engine`)."""
 
-    __slots__ = ("trace", "facts", "stratum", "pending", "error", "fired")
+    __slots__ = ("trace", "facts", "firings", "stratum", "pending", "error", "fired")
 
     def __init__(self, facts: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
         self.trace = _new_trace(dict(facts), dict(settings), {**facts, **settings})
         self.facts = self.trace.facts
+        self.firings = self.trace.firings
         self.stratum = 0
         self.pending: dict[str, tuple[str, Any]] = {}
         self.error: RuleError | None = None
@@ -801,21 +802,29 @@ class Engine:
         names, setting_names = rule.reads(), rule.settings()
         own = frozenset(names) & frozenset(rule.concludes())
 
+        only = steps[0] if len(steps) == 1 else None  # most rules conclude one thing
+
         def fire() -> None:
             session = self._session
-            if session is None or rule_id in session.fired:
+            if session is None:
+                return
+            fired = session.fired
+            if rule_id in fired:
                 # durable_rules fires a rule once per satisfied branch of an `$or`; a rule concludes once per consultation
                 return
-            session.fired.add(rule_id)
+            fired.add(rule_id)
             facts = session.facts
             try:
                 out: list[Concluded] = []
-                pending = session.pending
-                for step in steps:
-                    step(facts, pending, out, rule_id)
+                if only is not None:
+                    only(facts, session.pending, out, rule_id)
+                else:
+                    pending = session.pending
+                    for step in steps:
+                        step(facts, pending, out, rule_id)
                 # a field it concludes itself was read only if it was there before
                 read = tuple(n for n in names if n not in own or facts.get(n) is not None) if own else names
-                session.trace.firings.append(_tuple(Firing, (rule_id, stratum, tuple(out), read, setting_names, facts)))
+                session.firings.append(_tuple(Firing, (rule_id, stratum, tuple(out), read, setting_names, facts)))
             except RuleError as error:
                 session.error = session.error or error
             except Exception as error:  # raised to the caller after the stratum, with the rule id
