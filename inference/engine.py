@@ -183,6 +183,8 @@ class Trace:
     """How many facts (in insertion order) each stratum's snapshot held: facts only ever grow."""
 
     _snapshots: list[dict[str, Any]] | None = field(default=None, init=False, repr=False, compare=False)
+    _diagnosing: list[Firing] | None = field(default=None, init=False, repr=False, compare=False)
+    """The firings that concluded a diagnosis, in firing order, when the engine produced it (ranking reads these)."""
     _origin: object | None = field(default=None, init=False, repr=False, compare=False)
     """The token of the engine that produced it (None for a trace built any other way): the plan reuses the
     structure it computed for another trace of the same engine with the same firings (see `plan.plan_items`)."""
@@ -429,12 +431,13 @@ def _new_trace(inputs: dict[str, Any], settings: dict[str, Any], facts: dict[str
 class _Session:
     """One consultation's Python-side state (the durable_rules session outlives it: see `Engine`)."""
 
-    __slots__ = ("trace", "facts", "firings", "stratum", "pending", "error", "fired")
+    __slots__ = ("trace", "facts", "firings", "diagnosing", "stratum", "pending", "error", "fired")
 
     def __init__(self, facts: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
         self.trace = _new_trace(dict(facts), dict(settings), {**facts, **settings})
         self.facts = self.trace.facts
         self.firings = self.trace.firings
+        self.diagnosing: list[Firing] = []  # the firings of rules that diagnose
         self.stratum = 0
         self.pending: dict[str, tuple[str, Any]] = {}
         self.error: RuleError | None = None
@@ -645,6 +648,8 @@ class Engine:
                 # durable_rules' firing order within a stratum can follow the fact's field order; provenance is
                 # kept in a canonical order so that advice never depends on the order facts were given in
                 session.trace.firings.sort(key=_firing_order)
+                session.diagnosing.sort(key=_firing_order)
+                session.trace._diagnosing = session.diagnosing
                 session.trace._origin = self._token
                 done = True
             finally:
@@ -803,6 +808,7 @@ class Engine:
         own = frozenset(names) & frozenset(rule.concludes())
 
         only = steps[0] if len(steps) == 1 else None  # most rules conclude one thing
+        diagnoses = any(isinstance(conclusion, Diagnose) for conclusion in rule.then)
 
         def fire() -> None:
             session = self._session
@@ -824,7 +830,10 @@ class Engine:
                         step(facts, pending, out, rule_id)
                 # a field it concludes itself was read only if it was there before
                 read = tuple(n for n in names if n not in own or facts.get(n) is not None) if own else names
-                session.firings.append(_tuple(Firing, (rule_id, stratum, tuple(out), read, setting_names, facts)))
+                firing = _tuple(Firing, (rule_id, stratum, tuple(out), read, setting_names, facts))
+                session.firings.append(firing)
+                if diagnoses:
+                    session.diagnosing.append(firing)
             except RuleError as error:
                 session.error = session.error or error
             except Exception as error:  # raised to the caller after the stratum, with the rule id

@@ -125,7 +125,8 @@ def rank_diagnoses(trace: Trace) -> list[RankedDiagnosis]:
     """Diagnoses in the order the advice presents them (see module docstring): each with its severity, the first
     value any of its conclusions carries, and the firings that concluded it, in firing order."""
     found: dict[str, list[Any]] = {}  # name -> [severity, firings]
-    for firing in trace.firings:
+    diagnosing = trace._diagnosing  # the engine's list of the firings that diagnosed, if it made the trace
+    for firing in trace.firings if diagnosing is None else diagnosing:
         for item in firing.concluded:
             if item.kind == "diagnosis":
                 entry = found.get(item.name)

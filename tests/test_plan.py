@@ -147,3 +147,15 @@ def test_a_plan_seen_once_keeps_no_structure() -> None:
     assert key in plan_module._SEEN and key not in plan_module._TEMPLATES
     plan_module.plan_items(advice.trace, ranked)
     assert key in plan_module._TEMPLATES
+
+
+@hypothesis_settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(facts=situations())
+def test_ranking_from_the_engines_list_of_diagnosing_firings_is_ranking_from_every_firing(facts: dict) -> None:
+    made = mlstrategy.advise(facts).trace
+    assert made._diagnosing == [f for f in made.firings if any(c.kind == "diagnosis" for c in f.concluded)]
+    rebuilt = Trace(inputs=made.inputs, settings=made.settings, facts=made.facts, firings=list(made.firings),
+                    sizes=list(made.sizes))  # as a trace built any other way: no engine list, no engine token
+    assert rebuilt._diagnosing is None and rebuilt._origin is None
+    assert rank_diagnoses(made) == rank_diagnoses(rebuilt)
+    assert plan_module.plan_items(made, rank_diagnoses(made)) == plan_module.plan_items(rebuilt, rank_diagnoses(rebuilt))
