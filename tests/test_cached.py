@@ -34,6 +34,8 @@ def test_computed_once_and_stored_on_the_instance() -> None:
 
 
 def test_one_instance_computing_never_blocks_another() -> None:
+    """functools.cached_property fails this on Python 3.10-3.11 (one lock for every instance); from 3.12 it passes
+    too, as `cached` does everywhere."""
     gate = threading.Event()
     slow = Counted(gate)
     worker = threading.Thread(target=lambda: slow.value, daemon=True)

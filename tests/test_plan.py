@@ -83,7 +83,9 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings  # no
 import mlstrategy  # noqa: E402
 from mlstrategy.inference import plan as plan_module  # noqa: E402
 
-from strategies import error_situations, situations  # noqa: E402
+import pytest  # noqa: E402
+
+from strategies import situations  # noqa: E402
 
 
 @hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -100,14 +102,25 @@ def test_a_kept_plan_structure_gives_the_plan_computed_from_scratch(facts: dict)
     assert len({tuple(a.name for a in advice.actions) for advice in consulted}) == 1
 
 
-@hypothesis_settings(max_examples=60, deadline=None)
-@given(one=error_situations(), other=error_situations())
-def test_another_consultation_with_the_same_firings_reads_its_own_parameters(one: dict, other: dict) -> None:
-    # params differ between situations (e.g. the gap a knob is sized by), the structure does not
-    for facts in (one, other):
-        advice = mlstrategy.advise(facts)
+@pytest.mark.parametrize("shares", [(30, 40, 50, 60), (25, 80, 35, 70)])
+def test_another_consultation_with_the_same_firings_reads_its_own_parameters(shares, monkeypatch) -> None:
+    # one structure (the same rules fire, the same ranking), parameters of each consultation's own (the share and
+    # the ceiling of the category to focus on): from the third consultation on, the kept structure is reused
+    reused = []
+    real = plan_module._from_template
+    monkeypatch.setattr(plan_module, "_from_template", lambda *args: reused.append(1) or real(*args))
+    plans = []
+    for share in shares:
+        advice = mlstrategy.advise(human_error=0.01, train_error=0.02, dev_error=0.10,
+                                   error_analysis={"examined": 100, "categories": {"blurry": share}})
         ranked = rank_diagnoses(advice.trace)
-        assert plan_module.plan_items(advice.trace, ranked) == plan_module._plan_items(advice.trace, ranked)
+        planned = plan_module.plan_items(advice.trace, ranked)
+        assert planned == plan_module._plan_items(advice.trace, ranked)
+        plans.append(planned)
+        focus = next(params for name, params, *_ in planned if name == "focus_error_category")
+        assert focus["share"] == share / 100 and focus["ceiling"] == round(0.10 * (1 - share / 100), 12)
+    assert reused, "no consultation reused the kept structure"
+    assert len({tuple(item[0] for item in planned) for planned in plans}) == 1
 
 
 def test_a_trace_built_by_hand_is_planned_from_scratch_and_never_kept() -> None:
