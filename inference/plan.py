@@ -217,20 +217,13 @@ def _from_template(template: _Template, firings: list[Firing]) -> list[_PlanItem
     out = []
     try:
         for name, sources, addresses, places, step in template:
-            place, at = sources[0]  # every action has a recommendation; nearly always one, from one firing
-            item = firings[place].concluded[at]
-            if item.kind != "action" or item.name != name:
-                return None
-            params = dict(item.params)
-            if len(sources) > 1:
-                for place, at in sources[1:]:
-                    item = firings[place].concluded[at]
-                    if item.kind != "action" or item.name != name:
-                        return None
-                    if item.params:
-                        params.update(item.params)
-            recommending = (firings[places[0]],) if len(places) == 1 else tuple([firings[p] for p in places])
-            out.append((name, params, addresses, recommending, step))
+            params: dict[str, Any] = {}
+            for place, at in sources:  # merged in firing order, as _plan_items merges them
+                item = firings[place].concluded[at]
+                if item.kind != "action" or item.name != name:
+                    return None
+                params.update(item.params)
+            out.append((name, params, addresses, tuple([firings[place] for place in places]), step))
     except IndexError:
         return None
     return out
@@ -251,19 +244,14 @@ def _plan_items(trace: Trace, diagnoses: list[RankedDiagnosis]) -> list[_PlanIte
         for item in firing.concluded:
             if item.kind != "action":
                 continue
-            named = item.addresses
-            if len(named) == 1:  # nearly always: one diagnosis (or none that was concluded)
-                index = rank.get(named[0])
-                addresses, best = ([], unaddressed) if index is None else ([named[0]], index)
-            else:
-                addresses = []
-                best = unaddressed
-                for name in named:
-                    index = rank.get(name)
-                    if index is not None and name not in addresses:
-                        addresses.append(name)
-                        if index < best:
-                            best = index
+            addresses: list[str] = []
+            best = unaddressed
+            for name in item.addresses:
+                index = rank.get(name)
+                if index is not None and name not in addresses:
+                    addresses.append(name)
+                    if index < best:
+                        best = index
             key = (best, firing.stratum, position, firing.rule)
             position += 1
             entry = entries.get(item.name)

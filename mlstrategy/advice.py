@@ -122,6 +122,7 @@ class Advice:
         self.settings = settings
         self.trace = trace
         self._knowledge = knowledge
+        self._reason_of: dict[str, Reason] = {}  # one reason per rule that fired (a rule fires once per consultation)
 
     # Results are built on first access: a sweep that reads only `primary_problem` pays for little else.
     @cached
@@ -136,19 +137,13 @@ class Advice:
     @cached
     def actions(self) -> list[Action]:
         """The plan: each action once, with every reason, ordered by the diagnosis it addresses."""
-        known = self._reason_table()
+        reasons = self._reasons
         out = []
         for name, params, addresses, firings, step in plan_items(self.trace, self._ranked):
             info = ACTIONS.get(name)
-            reasons: tuple[Reason, ...]
-            if len(firings) == 1:  # nearly always: one rule recommended it (see _reasons)
-                reason = known.get(firings[0].rule)
-                reasons = (reason if reason is not None else self._reason(known, firings[0]),)
-            else:
-                reasons = self._reasons(firings)
             out.append(frozen(Action, name=name, title=info.title if info else name,
                               description=info.description if info else "", params=params, addresses=addresses,
-                              reasons=reasons, step=step))
+                              reasons=reasons(firings), step=step))
         return out
 
     def steps(self) -> dict[str, list[Action]]:
@@ -235,18 +230,11 @@ class Advice:
     def _reasons(self, firings: tuple[Firing, ...]) -> tuple[Reason, ...]:
         """One reason per firing, shared by every item it concluded (a rule's firing recommends several actions)
         and rendered once, on first read."""
-        known = self._reason_table()
+        known = self._reason_of
         if len(firings) == 1:  # nearly always: one rule recommended it
             reason = known.get(firings[0].rule)  # a rule fires at most once per consultation
             return (reason,) if reason is not None else (self._reason(known, firings[0]),)
         return tuple(known.get(firing.rule) or self._reason(known, firing) for firing in firings)
-
-    def _reason_table(self) -> dict[str, Reason]:
-        """The reasons rendered so far, by rule id (a rule fires at most once per consultation)."""
-        known = self.__dict__.get("_reason_of")
-        if known is None:
-            known = self.__dict__["_reason_of"] = {}
-        return known
 
     def _reason(self, known: dict[str, Reason], firing: Firing) -> Reason:
         rule = self._knowledge.rule(firing.rule)

@@ -40,7 +40,7 @@ def default_engine() -> Engine:
     if _engine is None:
         with _engine_lock:
             if _engine is None:
-                _engine = Engine(RULES, fold=DEFAULT_SETTINGS.as_fields())  # defaults written into the rules
+                _engine = Engine(RULES, fold=engine_fields(DEFAULT_SETTINGS))  # defaults written into the rules
     return _engine
 
 

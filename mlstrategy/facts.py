@@ -710,9 +710,10 @@ def situation_and_given(data: "Situation | Mapping[str, Any] | None", facts: dic
 # for sizes, short names. For these, pydantic's validation (a Python call per error level into parse_fraction, the
 # model validator that checks the names, pydantic-core's pass over all 46 fields, a check of the expanded size) and
 # then model_dump(mode="json") cost about 31 us per core consultation on our 2-core machine; checking the values
-# here and building the model as `model_construct` does cost about 8 us. A value the quick path is not certain pydantic would store unchanged (a string such as "8%", an int
-# error level, a name with spaces around it or outside ASCII, a nested part, anything unusual) sends the whole
-# input through pydantic, so every error and every unusual value is read exactly as before.
+# here and building the model as `model_construct` does cost about 8 us. A value the quick path is not certain
+# pydantic would store unchanged (a string such as "8%", an int error level, a name with spaces around it or
+# outside ASCII, a nested part, anything unusual) sends the whole input through pydantic, so every error and every
+# unusual value is read exactly as before.
 _QUICK_FRACTION, _QUICK_COUNT, _QUICK_BOOL, _QUICK_LABEL, _QUICK_CHOICE, _QUICK_FRACTIONS, _QUICK_COUNTS = range(7)
 """The kinds of value the quick path reads; the mappings last."""
 _QUICK_ENTRIES = 1_000
