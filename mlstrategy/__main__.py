@@ -3,10 +3,12 @@
 What is done here concerns this process alone, never a program that imports mlstrategy (`mlstrategy.cli.main`
 changes nothing of its caller's process):
 
-- pydantic's plugin loader is skipped while the start-up imports build the models: it would scan the entry
-  points of every installed distribution (15-35 ms here) for plugins the command does not use. The user's own
-  PYDANTIC_DISABLE_PLUGINS wins (it is set only when absent), and it is removed again after the imports, so
-  that child processes and any model built later see the user's environment.
+- pydantic's plugin loader is skipped while the start-up imports build the models, where they build at import
+  (pydantic before 2.14; from 2.14 they build on first use, and plain input never builds them, see
+  `mlstrategy.facts.DEFER_BUILD`): it would scan the entry points of every installed distribution (15-35 ms
+  here) for plugins the command does not use. The user's own PYDANTIC_DISABLE_PLUGINS wins (it is set only when
+  absent), and it is removed again after the imports, so that child processes and any model built later (for
+  input with a nested part) see the user's environment.
 - The cyclic garbage collector is paused during the start-up imports, whose objects (modules, classes, the
   models) all live as long as the process; they are then frozen (`gc.freeze`), so that no later collection walks
   them. The collector runs as usual while the command works (a `.jsonl` batch of any length keeps flat memory).

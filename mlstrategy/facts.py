@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.fields import FieldInfo
+from pydantic.version import VERSION as PYDANTIC_VERSION
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -52,6 +53,18 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- value types
+def _rebuilds_safely() -> bool:
+    """Whether this pydantic builds a deferred model safely when threads first use it at once (2.14 locks the
+    build; 2.11 to 2.13 could validate with a half-built model's parent's validator)."""
+    major, minor = (int(part) for part in PYDANTIC_VERSION.split(".")[:2])
+    return (major, minor) >= (2, 14)
+
+
+DEFER_BUILD = _rebuilds_safely()
+"""The models build pydantic's validators on first use, not at import: plain input (the quick path) never needs
+them, so a command-line `advise` does not pay for them (about 50 ms on our 2-core machine, part of it the
+importlib.metadata that pydantic loads to look for plugins). Only where the build is thread-safe."""
+
 _UNIT = {"ge": 0, "le": 1}
 """The allowed range of a fraction, in every fraction error's context (`ge`/`le`, pydantic's own keys)."""
 
@@ -278,7 +291,7 @@ Names = Annotated[list[Label], BeforeValidator(_sorted_set)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=DEFER_BUILD)
 
     @model_validator(mode="before")
     @classmethod
@@ -437,7 +450,7 @@ def _percent(value: Any) -> Any:
 class Candidate(BaseModel):
     """A model to choose between: a name, metric values by name, optionally errors by class."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=DEFER_BUILD)
 
     name: Label
     errors_by_class: dict[Label, Fraction] | None = None
@@ -703,6 +716,8 @@ def situation_and_given(data: "Situation | Mapping[str, Any] | None", facts: dic
         if quick is not None:
             return quick
     situation, given = Situation._read(data, facts, quick=data is not None)
+    if given is None:
+        given = _quick_given(situation)
     return situation, situation.given() if given is None else given
 
 
@@ -710,10 +725,13 @@ def situation_and_given(data: "Situation | Mapping[str, Any] | None", facts: dic
 # for sizes, short names. For these, pydantic's validation (a Python call per error level into parse_fraction, the
 # model validator that checks the names, pydantic-core's pass over all 46 fields, a check of the expanded size) and
 # then model_dump(mode="json") cost about 31 us per core consultation on our 2-core machine; checking the values
-# here and building the model as `model_construct` does cost about 8 us. A value the quick path is not certain
-# pydantic would store unchanged (a string such as "8%", an int error level, a name with spaces around it or
-# outside ASCII, a nested part, anything unusual) sends the whole input through pydantic, so every error and every
-# unusual value is read exactly as before.
+# here and building the model as `model_construct` does cost about 8 us. Text as the command line and YAML give
+# it is read here too: an error level by the same parse_fraction pydantic calls ("8%"), a count made only of
+# digits ("5000"). A value the quick path is not certain pydantic would store as it does (an int error level, a
+# name with spaces around it or outside ASCII, a nested part, anything unusual, any text it cannot read) sends the
+# whole input through pydantic, so every error and every unusual value is read exactly as before. Together with
+# the models' deferred build (`defer_build`), plain input never builds pydantic's validators: the command line's
+# `advise` starts about 50 ms sooner (pydantic's first schema also loads importlib.metadata for its plugins).
 _QUICK_FRACTION, _QUICK_COUNT, _QUICK_BOOL, _QUICK_LABEL, _QUICK_CHOICE, _QUICK_FRACTIONS, _QUICK_COUNTS = range(7)
 """The kinds of value the quick path reads; the mappings last."""
 _QUICK_ENTRIES = 1_000
@@ -729,7 +747,8 @@ def _quick_kinds() -> tuple[dict[str, int], dict[str, Any]]:
     kinds: dict[str, int] = {}
     extra: dict[str, Any] = {}
     decorators = Situation.__pydantic_decorators__
-    if (Situation.model_config != {"extra": "forbid", "frozen": True, "str_strip_whitespace": True}
+    if (Situation.model_config != {"extra": "forbid", "frozen": True, "str_strip_whitespace": True,
+                                   "defer_build": DEFER_BUILD}
             or set(decorators.model_validators) != {"_known_keys"}  # it only names unknown keys
             or decorators.validators or decorators.root_validators or decorators.field_serializers
             or decorators.model_serializers or decorators.computed_fields or Situation.__private_attributes__
@@ -774,6 +793,12 @@ def _plain_label(text: Any) -> bool:
     return type(text) is str and 0 < len(text) <= _LABEL_LENGTH and text.isascii() and text.strip() == text
 
 
+def _plain_count(text: str) -> bool:
+    """True for the digits of a whole number pydantic reads as that number: ASCII digits only, no sign, no leading
+    zero, no separators or spaces, at most 15 digits (so at most 10**15 - 1)."""
+    return 0 < len(text) <= 15 and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0")
+
+
 def _quick_situation(base: dict[str, Any]) -> tuple[Situation, dict[str, Any]] | None:
     """The Situation that `Situation.model_validate(base)` returns, and its given() facts, when every value is one
     pydantic stores unchanged (see the comment above); otherwise None, and pydantic reads the input."""
@@ -795,10 +820,17 @@ def _quick_situation(base: dict[str, Any]) -> tuple[Situation, dict[str, Any]] |
         if value is None:
             continue
         if kind == _QUICK_FRACTION:
-            if type(value) is not float or not 0.0 <= value <= 1.0:  # NaN fails the comparison
+            if type(value) is str:  # "8%", as a flag or a YAML file gives it: pydantic would store what this returns
+                try:
+                    value = parse_fraction(value)
+                except Exception:  # the error is pydantic's to report
+                    return None
+            elif type(value) is not float or not 0.0 <= value <= 1.0:  # NaN fails the comparison
                 return None
         elif kind == _QUICK_COUNT:
-            if type(value) is not int or not 0 <= value <= _MAX_COUNT:
+            if type(value) is str and _plain_count(value):  # as a flag gives it: "5000"
+                value = int(value)
+            elif type(value) is not int or not 0 <= value <= _MAX_COUNT:
                 return None
         elif kind == _QUICK_BOOL:
             if type(value) is not bool:
@@ -833,6 +865,34 @@ def _quick_situation(base: dict[str, Any]) -> tuple[Situation, dict[str, Any]] |
     _object_setattr(situation, "__pydantic_extra__", None)
     _object_setattr(situation, "__pydantic_private__", None)
     return situation, given
+
+
+_PLAIN_GIVEN = frozenset({float, int, bool, str})
+
+
+def _quick_given(situation: Situation) -> dict[str, Any] | None:
+    """`situation.given()` when every fact it holds is of a kind the quick path reads (then each is a float, int,
+    bool or str, or a dict of them, which model_dump(mode="json") copies as it is); otherwise None."""
+    if type(situation) is not Situation:
+        return None
+    kinds, plain = _QUICK_KINDS, _PLAIN_GIVEN
+    given: dict[str, Any] = {}
+    for key, value in situation.__dict__.items():
+        if value is None:
+            continue
+        kind = kinds.get(key)
+        if kind is None:
+            return None
+        if kind < _QUICK_FRACTIONS:
+            if type(value) not in plain:
+                return None
+        else:
+            if type(value) is not dict or not all(type(label) is str and type(item) in plain
+                                                  for label, item in value.items()):
+                return None
+            value = dict(value)
+        given[key] = value
+    return given
 
 
 MAX_FILE_BYTES = 10 * 2**20

@@ -116,10 +116,18 @@ def _command_process(extra_env: dict[str, str], *argv: str) -> list[str]:
 
 
 def test_the_command_process_skips_pydantic_plugins_only_for_its_start_up_and_the_users_setting_wins():
-    # no scan of the installed distributions for plugins, and the environment as the user left it afterwards
+    from mlstrategy.facts import DEFER_BUILD
+
+    # plain advice: no scan of the installed distributions for plugins, the environment as the user left it
     assert _command_process({}, "advise", *FLAGS, "--format", "text") == ["0", "True", "None", "True", "True"]
+    # where the models build at import (pydantic before 2.14), the user's own setting wins at start-up: pydantic
+    # loaded the other plugins; where they build on first use, plain advice builds none and never asks
     assert _command_process({"PYDANTIC_DISABLE_PLUGINS": "some_plugin"}, "advise", *FLAGS, "--format", "text") == [
-        "0", "True", "some_plugin", "False", "True"]  # the user's own setting: pydantic loaded the other plugins
+        "0", "True", "some_plugin", str(DEFER_BUILD), "True"]
+    # a nested part is read by pydantic: models built after the start-up see the user's environment
+    nested = ["--confusion-matrix", "{tp: 80, fp: 10, fn: 10, tn: 900}"]
+    assert _command_process({}, "advise", *FLAGS, *nested, "--format", "text") == [
+        "0", "True", "None", str(not DEFER_BUILD), "True"]
 
 
 def test_importing_the_command_line_leaves_the_process_as_it_was():
@@ -132,7 +140,8 @@ def test_importing_the_command_line_leaves_the_process_as_it_was():
     code = ("import gc, io, contextlib, pydantic.plugin._loader as loader\nfrozen = gc.get_freeze_count()\n"
             "from mlstrategy.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    main(['advise', '--human-error', '1%', '--train-error', '8%', '--dev-error', '10%'])\n"
+            "    main(['advise', '--human-error', '1%', '--train-error', '8%', '--dev-error', '10%',\n"
+            "          '--confusion-matrix', '{tp: 80, fp: 10, fn: 10, tn: 900}'])\n"  # a part pydantic reads
             "print(loader._plugins is None, gc.isenabled(), gc.get_freeze_count() - frozen)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split() == ["False", "True", "0"]

@@ -67,6 +67,19 @@ def test_settings_are_validated_and_never_facts():
         mls.advise(train_error=0.1, min_gap=0.01)  # a setting passed as a fact is an unknown fact
 
 
+def test_the_default_settings_are_the_validated_defaults():
+    """DEFAULT_SETTINGS is built without validation (so plain advice never builds the validator): it must be
+    exactly what validating no override gives, and no override at all is the defaults themselves."""
+    from mlstrategy.settings import _DEFAULT_FIELDS, DEFAULT_SETTINGS, Settings
+
+    validated = Settings.model_validate({})
+    assert DEFAULT_SETTINGS == validated and DEFAULT_SETTINGS.model_dump() == validated.model_dump()
+    assert DEFAULT_SETTINGS.model_fields_set == validated.model_fields_set == set()
+    assert _DEFAULT_FIELDS == validated.as_fields() == DEFAULT_SETTINGS.as_fields()
+    assert Settings.from_any({}) is Settings.from_any(None) is DEFAULT_SETTINGS
+    assert Settings.from_any({"min_gap": 0.001}) == DEFAULT_SETTINGS  # validated, equal
+
+
 def test_mapping_and_keywords_merge_keywords_winning():
     advice = mls.advise({"human_error": 0.01, "train_error": 0.5}, train_error=0.08, dev_error=0.10)
     assert advice.values["avoidable_bias"] == pytest.approx(0.07)

@@ -69,14 +69,17 @@ odd_labels = st.one_of(
 )
 VALUES = {  # per kind: values the quick path takes, and others (most of which pydantic refuses or changes)
     facts_module._QUICK_FRACTION: (
-        st.one_of(st.floats(0, 1), st.sampled_from([0.0, -0.0, 1.0, 5e-324])),
+        st.one_of(st.floats(0, 1), st.sampled_from([0.0, -0.0, 1.0, 5e-324, "8%", "0.1", "8.5 %", " 0.25 ", "100%"]),
+                  st.floats(0, 100).map(lambda pct: f"{pct}%"), st.floats(0, 1).map(repr)),
         st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-2, 101), st.booleans(), st.none(),
-                  st.sampled_from(["8%", " 0.1", "0.1", "1_0%", "nan", "", 1.0000000000000002, -1e-300, 8.0, 250.0]),
+                  st.sampled_from(["1_0%", "nan", "", "%", "8", "101%", "-1%", "inf", "1e400", "0x1", 1.0000000000000002,
+                                   -1e-300, 8.0, 250.0]), st.text("0123456789.%-e_ ", max_size=6),
                   st.builds(Real, st.floats(0, 1)))),
     facts_module._QUICK_COUNT: (
-        st.one_of(st.integers(0, 10**6), st.just(10**15)),
+        st.one_of(st.integers(0, 10**6), st.just(10**15), st.integers(0, 10**15 - 1).map(str)),
         st.one_of(st.integers(-3, -1), st.booleans(), st.floats(0, 1e6), st.none(),
-                  st.sampled_from([10**15 + 1, -(10**15), 10**400, "12", 12.0, 12.5]))),
+                  st.sampled_from([10**15 + 1, -(10**15), 10**400, 12.0, 12.5, "012", "1_000", " 12", "+12", "-1", "12.0",
+                                   "1e3", "\u0663", str(10**15), ""]), st.text("0123456789 +-_.", max_size=17))),
     facts_module._QUICK_BOOL: (st.booleans(), st.one_of(st.none(), st.sampled_from([0, 1, "true", "yes", 1.0]))),
     facts_module._QUICK_LABEL: (plain_labels, odd_labels),
     facts_module._QUICK_CHOICE: (st.sampled_from(["random", "systematic"]),
@@ -149,6 +152,11 @@ def test_the_quick_path_builds_what_pydantic_builds(data):
             if isinstance(value, dict):
                 assert model.__dict__[name] is not value and facts[name] is not value
                 assert facts[name] is not model.__dict__[name]
+    if isinstance(slow, Situation):  # the given facts of a model read by pydantic, where they need no serializer
+        shortcut = facts_module._quick_given(slow)
+        assert shortcut is None or same(shortcut, slow.given())
+        if quick is not None:
+            assert same(facts_module._quick_given(quick[0]), slow.given())
     # and from_any, whichever path it takes, gives what it gave before
     try:
         read = Situation.from_any(data)
@@ -167,6 +175,7 @@ def test_the_quick_path_builds_what_pydantic_builds(data):
     {"dev_error": 0.1, "human_errors": {"typical person": 0.03, "expert team": 0.01}, "train_error": 0.0},
     {"train_error": -0.0, "dev_error": 1.0, "test_error": None, "train_size": 10**15, "tasks": {"a": 0, "b": 3}},
     {"train_distribution": "web", "structured_data": False, "train_label_errors": "random"},
+    {"human_error": "1%", "train_error": "8%", "dev_error": "0.1", "dev_size": "5000"},  # as the command line gives them
     {},
 ])
 def test_plain_situations_take_the_quick_path(data):
@@ -176,7 +185,7 @@ def test_plain_situations_take_the_quick_path(data):
 
 
 @pytest.mark.parametrize("data", [
-    {"train_error": "8%"}, {"train_error": 0}, {"train_error": Real(0.1)}, {"train_distribution": " web"},
+    {"train_error": "8 percent"}, {"train_error": "1_0%"}, {"dev_size": "05000"}, {"train_error": 0}, {"train_error": Real(0.1)}, {"train_distribution": " web"},
     {"train_distribution": "caf\u00e9"}, {Text("train_error"): 0.1}, {"human_errors": {}},
     {"human_errors": dict.fromkeys(map(str, range(facts_module._QUICK_ENTRIES + 1)), 0.1)},
     {"confusion_matrix": {"tp": 1, "fp": 1, "fn": 1, "tn": 1}}, {"train_error": 0.1, "trian_error": 0.1},
@@ -220,3 +229,20 @@ def test_the_benchmark_situations_read_as_before():
         assert same(given, slow.model_dump(mode="json", exclude_none=True))
     assert all(facts_module._quick_situation(facts) is not None for facts in core_situations(200, 5))
     assert all(facts_module._quick_situation(facts) is None for facts in full_situations(20, 5))
+
+
+def test_the_given_facts_of_a_model_are_read_without_pydantic_only_when_plain():
+    """advise(Situation) needs the given facts: plain ones are read from the model (no serializer built), any
+    other kind (a nested part, a subclass's model, a value model_construct let through) goes to model_dump."""
+    plain = Situation.model_validate({"human_error": "1%", "train_error": 0.08, "tasks": {"a": 3}, "dev_size": 5})
+    assert same(facts_module._quick_given(plain), plain.given())
+    assert facts_module._quick_given(plain)["tasks"] is not plain.tasks
+    nested = Situation.model_validate({"dev_error": 0.1, "confusion_matrix": {"tp": 1, "fp": 1, "fn": 1, "tn": 1}})
+    assert facts_module._quick_given(nested) is None
+
+    class Own(Situation):
+        pass
+
+    assert facts_module._quick_given(Own(dev_error=0.1)) is None
+    assert facts_module._quick_given(Situation.model_construct(dev_error=Real(0.1))) is None
+    assert facts_module._quick_given(Situation.model_construct(tasks={"a": 1.5j})) is None
