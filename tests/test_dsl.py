@@ -87,3 +87,19 @@ def test_a_detail_function_declares_its_reads_beside_it() -> None:
     r = rule(detail=lambda f: f"{f['dev_error']} {f['setting:min_gap']}", detail_reads=("dev_error", "setting:min_gap"))
     assert r.reads() == ("train_error", "dev_error")
     assert r.settings() == ("min_gap",)
+
+
+def test_operand_and_condition_classes_compare_print_and_freeze_by_their_own_class():
+    """Times/Plus, Known/Absent, AllOf/AnyOf share their base's generated methods: same fields, different class,
+    never equal; each prints its own name and refuses changes to its fields."""
+    import dataclasses
+
+    from mlstrategy.knowledge.dsl import Absent, AllOf, AnyOf, Fact, Known, Plus, Setting, Times
+
+    for first, second, args in ((Times, Plus, (Fact("a"), Setting("b"))), (Known, Absent, (Fact("a"),)),
+                                (AllOf, AnyOf, ((Known(Fact("a")),),))):
+        one, other, again = first(*args), second(*args), first(*args)
+        assert one == again and hash(one) == hash(again) and one != other
+        assert repr(one).startswith(f"{first.__name__}(") and repr(other).startswith(f"{second.__name__}(")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(one, dataclasses.fields(one)[0].name, None)
