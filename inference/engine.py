@@ -327,7 +327,7 @@ _set_dict = object.__setattr__
 
 
 def frozen(cls: type, **fields: Any) -> Any:
-    """An instance of a frozen dataclass built without its `__init__` (which sets each field through
+    """An instance of a frozen dataclass or record built without its `__init__` (which sets each field through
     `object.__setattr__`): for the records built once per planned action or advice item. Every field
     must be given; the instance equals the one `cls(**fields)` gives."""
     item: Any = _new(cls)

@@ -6,11 +6,11 @@ the engine on every rule and situation it generates.
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
 from typing import Any, Mapping
 
 from mlstrategy.knowledge.dsl import AllOf, Absent, AnyOf, Compare, Const, Fact, Known, Setting, Times
 
+from mlstrategy.knowledge._record import record
 from mlstrategy.knowledge.fields import is_concluded_marker
 
 from .formatting import field_title, format_value
@@ -20,7 +20,7 @@ __all__ = ["holds", "failures", "describe", "Failure", "operand_value", "require
 _COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne}
 
 
-@dataclass(frozen=True)
+@record
 class Failure:
     """One condition that does not hold, described with the actual values."""
 

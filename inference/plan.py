@@ -8,11 +8,11 @@ address, then by the order the course lists them in.
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
 from typing import Any, Mapping, NamedTuple, Sequence
 
 from mlstrategy.knowledge.catalog import DIAGNOSES, STAGES
 from mlstrategy.knowledge.dsl import TEMPLATE_FIELD
+from mlstrategy.knowledge._record import record
 from mlstrategy.knowledge.fields import ci_low_field
 
 from .engine import Firing, Trace, frozen
@@ -52,14 +52,14 @@ def rationale(rule: Any, facts: Mapping[str, Any]) -> str:
     return text
 
 
-@dataclass(frozen=True)
+@record
 class RankedDiagnosis:
     name: str
     severity: float | None
     firings: tuple[Firing, ...]
 
 
-@dataclass(frozen=True)
+@record
 class PlannedAction:
     name: str
     params: dict[str, Any]
@@ -68,7 +68,7 @@ class PlannedAction:
     step: str = "do first"
 
 
-@dataclass(frozen=True)
+@record
 class Question:
     name: str
     why: str

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Union
 
+from ._record import record
+
 # the field-name protocol lives in fields.py; the marker builders are re-exported here, where rules import them
 from .fields import (
     action_field, diagnosis_field, family, family_of, is_setting, missing_field, setting_field, setting_name,
@@ -36,7 +38,7 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- operands
-@dataclass(frozen=True)
+@record
 class Fact:
     """A field of the fact snapshot: an input, a derived value, or a diagnosis/action marker."""
 
@@ -49,7 +51,7 @@ class Fact:
         return ()
 
 
-@dataclass(frozen=True)
+@record
 class Setting:
     """A threshold from `Settings`, read from the snapshot where the engine put it."""
 
@@ -66,7 +68,7 @@ class Setting:
         return (self.name,)
 
 
-@dataclass(frozen=True)
+@record
 class Const:
     """A constant number, string or boolean."""
 
@@ -82,9 +84,11 @@ class Const:
 Ref = Union[Fact, Setting]
 
 
-# A subclass that adds no field is not decorated again: it inherits the base's generated methods, which already
-# compare, hash and print by the instance's own class (one @dataclass costs about 1 ms of every start-up).
-@dataclass(frozen=True)
+# Operands, conditions and conclusions are frozen records (`_record`: a frozen dataclass's behaviour for a
+# fraction of its start-up cost); Rule, which has fields outside __init__, stays a dataclass. A subclass that adds
+# no field is not decorated again: it inherits the base's methods, which compare, hash and print by the
+# instance's own class.
+@record
 class _Arithmetic:
     left: Ref
     right: Union[Ref, Const]
@@ -111,7 +115,7 @@ Operand = Union[Fact, Setting, Const, Times, Plus]
 OPERATORS = (">", ">=", "<", "<=", "==", "!=")
 
 
-@dataclass(frozen=True)
+@record
 class Compare:
     """`left op right`: the left side is always a fact field (a durable_rules restriction we keep)."""
 
@@ -130,7 +134,7 @@ class Compare:
         return self.right.settings()
 
 
-@dataclass(frozen=True)
+@record
 class _FieldTest:
     ref: Fact
 
@@ -149,7 +153,7 @@ class Absent(_FieldTest):
     """The field is not present. Over derived fields this is negation: the compiler stratifies it."""
 
 
-@dataclass(frozen=True)
+@record
 class _Group:
     parts: tuple["Condition", ...]
 
@@ -237,7 +241,7 @@ def any_of(*parts: Condition) -> AnyOf:
 
 
 # ---------------------------------------------------------------- conclusions
-@dataclass(frozen=True)
+@record
 class Value:
     """Derive the value `name` (a number, or a name for a few) with a small pure function of the facts.
 
@@ -254,7 +258,7 @@ class Value:
         return self.name
 
 
-@dataclass(frozen=True)
+@record
 class Values:
     """Derive a family of values `prefix:<key>` (e.g. `ceiling:dogs`, `f1:A`) from one pure function.
 
@@ -271,7 +275,7 @@ class Values:
         return family(self.prefix)
 
 
-@dataclass(frozen=True)
+@record
 class Diagnose:
     """Conclude the diagnosis `name`; `severity` names the value field that measures it (e.g. a gap)."""
 
@@ -287,7 +291,7 @@ class Diagnose:
         return (self.severity,) if self.severity else ()
 
 
-@dataclass(frozen=True)
+@record
 class Recommend:
     """Recommend the action `action` for the diagnoses it `addresses`, with optional computed parameters."""
 
@@ -301,7 +305,7 @@ class Recommend:
         return action_field(self.action)
 
 
-@dataclass(frozen=True)
+@record
 class Ask:
     """Ask for the input fact `name`: `why` says what its answer would decide; lower `rank` asks first."""
 

@@ -102,4 +102,4 @@ def test_operand_and_condition_classes_compare_print_and_freeze_by_their_own_cla
         assert one == again and hash(one) == hash(again) and one != other
         assert repr(one).startswith(f"{first.__name__}(") and repr(other).startswith(f"{second.__name__}(")
         with pytest.raises(dataclasses.FrozenInstanceError):
-            setattr(one, dataclasses.fields(one)[0].name, None)
+            setattr(one, one.__match_args__[0], None)
