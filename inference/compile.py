@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-from mlstrategy.facts import suggest
+from mlstrategy.plain import SETTINGS_DEFAULTS, SITUATION_FIELDS, suggest
 from .evaluate import required_fields
 from mlstrategy.knowledge.fields import family_of, is_family, is_setting, setting_field
 
@@ -295,11 +295,8 @@ def _readable(field: str, producers: dict[str, Any], inputs: frozenset[str]) -> 
 def _check(rules: tuple[Rule, ...], producers: dict[str, list[str]]) -> None:
     """Reject duplicate ids, and any field read that no input, setting or rule provides (a typo, or a string
     constant written without Const(...), would otherwise make a condition silently never hold)."""
-    from mlstrategy.facts import Situation
-    from mlstrategy.settings import Settings
-
-    inputs = frozenset(Situation.model_fields)
-    settings = {setting_field(name) for name in Settings.model_fields}
+    inputs = frozenset(SITUATION_FIELDS)  # the models' fields, from their table (no pydantic needed)
+    settings = {setting_field(name) for name in SETTINGS_DEFAULTS}
     for rule in rules:
         for field in rule.reads():
             if not _readable(field, producers, inputs):

@@ -314,7 +314,7 @@ def why_not(trace: Trace, knowledge: CompiledKnowledge, name: str, kind: str | N
 
 
 def _no_rule_note(name: str, knowledge: CompiledKnowledge) -> str:
-    from mlstrategy.facts import suggest
+    from mlstrategy.plain import suggest
 
     names = known_names(knowledge)
     hint = suggest(name, names)

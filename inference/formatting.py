@@ -22,11 +22,10 @@ _WRAPPERS = ("diagnosis", "setting", "value", "input", "action", "missing")
 @functools.cache
 def _fractions() -> tuple[frozenset[str], frozenset[str]]:
     """(fields that read as percentages, fields that do not): metadata, not names (the models load lazily)."""
-    from mlstrategy.facts import Situation, fraction_fields
-    from mlstrategy.settings import Settings
+    from mlstrategy.plain import FRACTION_FIELDS, SETTINGS_DEFAULTS, SITUATION_FIELDS
 
-    fractions = FRACTION_VALUES | fraction_fields(Situation) | fraction_fields(Settings)
-    return fractions, frozenset(Situation.model_fields) | frozenset(Settings.model_fields) | VALUE_TITLES.keys()
+    fractions = FRACTION_VALUES | FRACTION_FIELDS
+    return fractions, frozenset(SITUATION_FIELDS) | frozenset(SETTINGS_DEFAULTS) | VALUE_TITLES.keys()
 
 
 def _is_fraction(name: str) -> bool:

@@ -34,8 +34,9 @@ _LAZY = {
     "Explanation": "inference.explain", "UnknownName": "inference.explain", "WhyNot": "inference.explain",
 }
 """Each public name and the submodule that holds it, imported on first use (PEP 562): `import mlstrategy` costs
-nothing until a name is used, and the command line loads only what its command needs (pydantic, the knowledge
-base and the engine with `advise`, never the explanations or the batch runner)."""
+nothing until a name is used, and the command line loads only what its command needs (the knowledge base and
+the engine with `advise`; pydantic only for input plain values cannot express, see `mlstrategy.plain`; never the
+explanations or the batch runner)."""
 
 _EAGER = ("facts", "settings", "advice", "advisor", "batch", "inference.engine")
 """What `import mlstrategy` imported before it was lazy: reaching one of these submodules (or inference's and

@@ -21,14 +21,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .choice import ModelChoice
     from .compare import Comparison
+    from .facts import Situation
+    from .settings import Settings
 
 from ._cached import cached
-from .facts import Situation, suggest
 from .inference.compile import CompiledKnowledge
 from .inference.engine import Firing, Trace, frozen
 from .inference.plan import STEPS, plan_items, rank_diagnoses, rank_questions, rationale
 from .knowledge.catalog import ACTIONS, DIAGNOSES
-from .settings import Settings
+from .plain import SETTINGS_DEFAULTS, suggest
 
 __all__ = ["Advice", "Diagnosis", "Action", "Reason", "MissingFact", "STEPS"]
 
@@ -117,12 +118,35 @@ class MissingFact:
 class Advice:
     """Ranked diagnoses, an ordered action plan, derived values, questions and the reasoning graph."""
 
-    def __init__(self, situation: Situation, settings: Settings, trace: Trace, knowledge: CompiledKnowledge) -> None:
-        self.situation = situation
-        self.settings = settings
+    def __init__(self, situation: "Situation | None", settings: "Settings | None", trace: Trace,
+                 knowledge: CompiledKnowledge, fields_set: "set[str] | None" = None) -> None:
+        """`situation` None: the consultation read plain input without pydantic (`mlstrategy.plain`); the
+        Situation is built from the trace's inputs (the given facts) on first access, with `fields_set` as the
+        fields the caller set. `settings` None: the default settings, also on first access."""
+        if situation is not None:
+            self.situation = situation
+        if settings is not None:
+            self.settings = settings
+        self._fields_set = fields_set
         self.trace = trace
         self._knowledge = knowledge
         self._reason_of: dict[str, Reason] = {}  # one reason per rule that fired (a rule fires once per consultation)
+
+    # Built on first access when the consultation needed neither (plain input, default settings): reading them
+    # loads pydantic and the models, which nothing else of plain advice (its plan, texts, JSON) needs.
+    @cached
+    def situation(self) -> "Situation":
+        """The facts as validated (a `Situation`)."""
+        from .facts import situation_of_given
+
+        return situation_of_given(self.trace.inputs, self._fields_set)
+
+    @cached
+    def settings(self) -> "Settings":
+        """The settings of the consultation."""
+        from .settings import DEFAULT_SETTINGS
+
+        return DEFAULT_SETTINGS
 
     # Results are built on first access: a sweep that reads only `primary_problem` pays for little else.
     @cached
@@ -308,6 +332,18 @@ class Advice:
         return why_not(self.trace, self._knowledge, name, kind)
 
     # ------------------------------------------------------------ renderings
+    def setting(self, name: str) -> Any:
+        """One setting's value in this consultation (without building the Settings of a plain consultation)."""
+        if "settings" in self.__dict__:
+            return getattr(self.settings, name)
+        return SETTINGS_DEFAULTS[name]
+
+    def _settings_dump(self) -> dict[str, Any]:
+        """`self.settings.model_dump()`; for the defaults not yet built, from the table of the models."""
+        if "settings" not in self.__dict__:
+            return dict(SETTINGS_DEFAULTS)
+        return self.settings.model_dump()
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data: inputs, settings, primary problem, diagnoses, plan, values and questions."""
         def reasons(items: tuple[Reason, ...]) -> list[dict[str, str]]:
@@ -317,7 +353,7 @@ class Advice:
         return {
             "headline": self.headline,
             "inputs": self.inputs,
-            "settings": self.settings.model_dump(),
+            "settings": self._settings_dump(),
             "primary_problem": self.primary_problem,
             "diagnoses": [
                 {"name": d.name, "kind": d.kind, "stage": d.stage, "title": d.title, "severity": d.severity,

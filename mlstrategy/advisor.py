@@ -8,12 +8,17 @@ import os
 import threading
 from typing import Any, Mapping
 
+from typing import TYPE_CHECKING
+
 from .advice import Advice
-from .facts import Situation, situation_and_given
 from .inference.engine import Engine
 from .knowledge import RULES
 from .knowledge.dsl import Rule
-from .settings import DEFAULT_SETTINGS, Settings, engine_fields
+from .plain import default_setting_fields, given_facts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .facts import Situation
+    from .settings import Settings
 
 __all__ = ["advise", "rules", "default_engine"]
 
@@ -40,7 +45,7 @@ def default_engine() -> Engine:
     if _engine is None:
         with _engine_lock:
             if _engine is None:
-                _engine = Engine(RULES, fold=engine_fields(DEFAULT_SETTINGS))  # defaults written into the rules
+                _engine = Engine(RULES, fold=default_setting_fields())  # defaults written into the rules
     return _engine
 
 
@@ -62,11 +67,29 @@ def advise(
     >>> advice.primary_problem, advice.values["variance"]
     ('variance', 0.02)
     """
-    given, inputs = situation_and_given(situation, facts)
-    chosen = DEFAULT_SETTINGS if settings is None else Settings.from_any(settings)
+    # Plain facts (keywords, or a dict of them) are read without pydantic (mlstrategy.plain), and the default
+    # settings need no model either: the models load only for what only they can read, or to say what is wrong.
+    model: Situation | None = None
+    fields_set: set[str] | None = None
+    base = facts if situation is None else {**situation, **facts} if type(situation) is dict else None
+    if base is not None and (inputs := given_facts(base)) is not None:
+        fields_set = set(base)
+    else:
+        from .facts import situation_and_given
+
+        model, inputs = situation_and_given(situation, facts)
+    chosen: Settings | None = None
+    fields: Mapping[str, Any] = default_setting_fields()
+    if settings is not None and not (type(settings) is dict and not settings):
+        from .settings import DEFAULT_SETTINGS, Settings, engine_fields
+
+        chosen = Settings.from_any(settings)
+        fields = engine_fields(chosen)
+        if chosen is DEFAULT_SETTINGS:
+            chosen = None
     engine = engine or default_engine()
-    trace = engine.consult(inputs, engine_fields(chosen))
-    return Advice(given, chosen, trace, engine.knowledge)
+    trace = engine.consult(inputs, fields)
+    return Advice(model, chosen, trace, engine.knowledge, fields_set)
 
 
 def rules() -> tuple[Rule, ...]:

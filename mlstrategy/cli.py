@@ -17,12 +17,15 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence, cast
 
-from pydantic import ValidationError
+# Plain flags are read without pydantic (mlstrategy.plain): the models load when a command needs them (a file,
+# a nested value, other settings, an error to describe), so a plain `advise` starts without them.
+from .plain import FACT_GROUPS, FACT_HELP, SETTINGS_DEFAULTS, given_facts, parse_text_value, suggest
 
-from .facts import FACT_GROUPS, Situation, describe_errors, load_mapping, parse_text_value, suggest
-from .settings import Settings
+if TYPE_CHECKING:  # pragma: no cover
+    from .facts import Situation
+    from .settings import Settings
 
 __all__ = ["main", "build_parser"]
 
@@ -55,13 +58,12 @@ def _add_all_fact_options(parser: argparse.ArgumentParser) -> None:
     for group_name, names in FACT_GROUPS.items():
         group = parser.add_argument_group(f"facts: {group_name}")
         for name in names:
-            info = Situation.model_fields[name]
             group.add_argument(f"--{name.replace('_', '-')}", dest=f"fact_{name}", metavar="VALUE",
-                               help=info.description)
+                               help=FACT_HELP[name])
     settings = parser.add_argument_group("settings (thresholds, never facts)")
     settings.add_argument("--settings", dest="settings_file", metavar="FILE", help="a YAML/JSON/TOML file of settings")
     settings.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
-                          help=f"one setting, e.g. --set min_gap=0.2%% (names: {', '.join(Settings.model_fields)})")
+                          help=f"one setting, e.g. --set min_gap=0.2%% (names: {', '.join(SETTINGS_DEFAULTS)})")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -239,8 +241,21 @@ def _adapter_facts(args: argparse.Namespace, flags: dict[str, Any]) -> dict[str,
         data.update(reading.situation.given())
     if getattr(args, "errors", None):
         dev_error = flags.get("dev_error", data.get("dev_error"))
+        from .facts import Situation
+
         data.update(Situation.from_error_sheet(args.errors, dev_error=dev_error).given())
     return data
+
+
+class _NeverRaised(Exception):
+    """Stands for pydantic's ValidationError in a process that never loaded pydantic (so nothing raised one)."""
+
+
+def _validation_error() -> type[Exception]:
+    """pydantic's ValidationError once pydantic is loaded, else an exception nothing raises: an `except` clause
+    for validation errors that does not import pydantic to catch what it cannot have raised."""
+    core = sys.modules.get("pydantic_core")
+    return core.ValidationError if core is not None else _NeverRaised
 
 
 class InputError(Exception):
@@ -249,9 +264,11 @@ class InputError(Exception):
 
 def _mlflow_facts(run_id: str, uri: str | None) -> dict[str, Any]:
     """Facts of an MLflow run; a missing run or a store MLflow refuses is one line, never MLflow's traceback."""
+    from .facts import Situation
+
     try:
         return Situation.from_mlflow(run_id, tracking_uri=uri).given()
-    except (ValidationError, ImportError):
+    except (_validation_error(), ImportError):
         raise
     except LookupError as error:
         raise InputError(str(error).splitlines()[0]) from None
@@ -268,7 +285,7 @@ def _column_options(items: list[str]) -> dict[str, str]:
     for item in items:
         role, sep, name = item.partition("=")
         if not sep or not role.strip() or not name.strip():
-            from pydantic_core import PydanticCustomError
+            from pydantic_core import PydanticCustomError, ValidationError
 
             raise ValidationError.from_exception_data("history", [{
                 "type": PydanticCustomError("column_syntax", "--column takes ROLE=NAME (e.g. val_loss=my_val), got "
@@ -281,6 +298,8 @@ def _advise_runs(args: argparse.Namespace) -> int:
     """`mlstrategy advise --runs runs.csv`: the sweep's summary, then each run's primary problem and first action
     (JSON: one line per run); facts from flags or a situation file are shared by every run."""
     from . import BatchError, advise_many
+
+    from .facts import Situation, load_mapping
 
     shared = load_mapping(args.situation) if args.situation else {}
     runs = Situation.from_runs(args.runs, **{**shared, **_flag_facts(args)})
@@ -301,21 +320,41 @@ def _advise_runs(args: argparse.Namespace) -> int:
     return 0 if all(advices) else 2
 
 
-def _situation(args: argparse.Namespace) -> Situation:
+def _situation_data(args: argparse.Namespace) -> "dict[str, Any] | Situation":
+    """The facts of the flags, the adapters and the situation file: plain ones as they are (`advise` reads them
+    without pydantic), anything else validated here, so that a wrong fact is reported before a wrong setting."""
     flags = _flag_facts(args)
     data = _adapter_facts(args, flags)
     if args.situation:
+        from .facts import load_mapping
+
         data.update(load_mapping(args.situation))
     data.update(flags)
+    if given_facts(data) is not None:
+        return data
+    from .facts import Situation
+
     return Situation.from_any(data)
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _situation(args: argparse.Namespace) -> "Situation":
+    from .facts import Situation
+
+    return Situation.from_any(_situation_data(args))
+
+
+def _settings(args: argparse.Namespace) -> "Settings | None":
+    """The settings of --settings and --set; None when neither is given (the defaults, without the model)."""
+    if not args.settings_file and not args.settings:
+        return None
+    from .facts import load_mapping
+    from .settings import Settings
+
     data: dict[str, Any] = load_mapping(args.settings_file) if args.settings_file else {}
     for item in args.settings:
         name, sep, raw = item.partition("=")
         if not sep:
-            from pydantic_core import PydanticCustomError
+            from pydantic_core import PydanticCustomError, ValidationError
 
             raise ValidationError.from_exception_data("Settings", [{
                 "type": PydanticCustomError("set_syntax", "--set takes NAME=VALUE, got '{item}'", {"item": item}),
@@ -396,6 +435,8 @@ def _diff(args: argparse.Namespace) -> None:
     from . import advise
 
     settings = _settings(args)
+    from .facts import Situation, load_mapping
+
     before = advise(Situation.from_any(load_mapping(args.before)), settings=settings)
     after = advise(Situation.from_any(load_mapping(args.after)), settings=settings)
     comparison = before.compare(after)
@@ -575,6 +616,8 @@ def demo_situation() -> Situation:
     text = resources.files("mlstrategy").joinpath("examples/demo.yaml").read_text(encoding="utf-8")
     import yaml
 
+    from .facts import Situation
+
     return Situation.from_any(yaml.safe_load(text))
 
 
@@ -590,6 +633,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rules":
             _rules(args.format)
         elif args.command == "settings":
+            from .settings import Settings
+
             _emit("\n".join(f"{name} = {field.default!r}\n    {field.description}"
                             for name, field in Settings.model_fields.items()), None)
         elif args.command == "demo":
@@ -619,7 +664,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "advise" and args.situation and args.situation.endswith(".jsonl"):
             return _advise_lines(args)
         else:
-            advice = advise(_situation(args), settings=_settings(args))
+            advice = advise(_situation_data(args), settings=_settings(args))
             if args.command == "plot":
                 _plot(advice, args.what, args.output)
             elif args.command == "advise":
@@ -643,8 +688,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 else:
                     # --all is a why-not option: only a WhyNot has the nested form (`why` parses no --all)
                     _emit(result.full() if isinstance(result, WhyNot) and args.all else str(result), None)
-    except ValidationError as error:
-        sys.stderr.write(f"mlstrategy: invalid input\n{describe_errors(error)}\n")
+    except _validation_error() as error:  # evaluated only when an exception is raised
+        from pydantic import ValidationError
+
+        from .facts import describe_errors
+
+        sys.stderr.write(f"mlstrategy: invalid input\n{describe_errors(cast(ValidationError, error))}\n")
         return 2
     except BrokenPipeError:  # e.g. `mlstrategy rules | head`
         return 0

@@ -32,6 +32,10 @@ from pydantic.fields import FieldInfo
 from pydantic.version import VERSION as PYDANTIC_VERSION
 from pydantic_core import PydanticCustomError
 
+# plain input is read without pydantic (mlstrategy.plain); these are its names, re-exported where they always were
+from .plain import FACT_GROUPS, _plain_scalar, given_facts, parse_text_value, suggest  # noqa: F401
+from .plain import BOOL, CHOICE, COUNT, COUNTS, FRACTION, FRACTIONS, LABEL, MAX_ENTRIES
+
 __all__ = [
     "Situation",
     "Candidate",
@@ -62,8 +66,9 @@ def _rebuilds_safely() -> bool:
 
 DEFER_BUILD = _rebuilds_safely()
 """The models build pydantic's validators on first use, not at import: plain input (the quick path) never needs
-them, so a command-line `advise` does not pay for them (about 50 ms on our 2-core machine, part of it the
-importlib.metadata that pydantic loads to look for plugins). Only where the build is thread-safe."""
+them, so a program that imports the models (`Situation.from_any(...)`) and gives plain facts does not pay for
+them (about 50 ms on our 2-core machine, part of it the importlib.metadata that pydantic loads to look for
+plugins). Only where the build is thread-safe. (Plain `advise()` and the command line import no pydantic.)"""
 
 _UNIT = {"ge": 0, "le": 1}
 """The allowed range of a fraction, in every fraction error's context (`ge`/`le`, pydantic's own keys)."""
@@ -177,35 +182,6 @@ def _digits(number: int) -> int:
     return estimate + 1 if number >= 10**estimate else estimate
 
 
-_PLAIN_TEXT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._%+-/")
-"""Characters that cannot make YAML read a structure: no flow brackets, no ': ', tag, anchor, comment or newline."""
-_YAML_BOOLEANS = frozenset(variant for word in ("yes", "no", "true", "false", "on", "off")
-                           for variant in (word, word.title(), word.upper()))
-"""The plain words YAML 1.1 (PyYAML's resolver) reads as booleans."""
-
-
-def _plain_scalar(text: str) -> bool:
-    """True when YAML would certainly read `text` as a scalar that is not a boolean (a number, a word, '8%'):
-    then `parse_text_value` returns it as typed without importing PyYAML (the command line's usual flags)."""
-    stripped = text.strip(" ")
-    return (_PLAIN_TEXT.issuperset(text) and stripped not in _YAML_BOOLEANS and stripped != "-"
-            and not stripped.startswith(("- ", "--", "..", "%")))  # a list item, a document marker, a directive
-
-
-def parse_text_value(raw: str) -> Any:
-    """A value typed as text (a CLI flag, an answer in `consult`): YAML for structures and booleans
-    ('{expert: 0.01}', 'true'), otherwise the string itself, which the fact base parses and range-checks ('8%')."""
-    if isinstance(raw, str) and _plain_scalar(raw):
-        return raw  # what YAML would give back: neither a structure nor a boolean
-    import yaml
-
-    try:
-        parsed = load_yaml(raw)
-    except (yaml.YAMLError, RecursionError):
-        return raw
-    return parsed if isinstance(parsed, (dict, list, bool)) else raw
-
-
 def unwrap_annotation(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
     """A field's annotation without Optional and Annotated, and the Annotated metadata (e.g. the fraction parser)."""
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
@@ -299,14 +275,6 @@ class _Strict(BaseModel):
         if isinstance(data, Mapping):
             check_keys(data, cls.model_fields, what=cls.__name__)
         return data
-
-
-def suggest(name: str, choices: Any) -> str | None:
-    """The closest valid name to a misspelt one, or None (the one place "did you mean" is computed)."""
-    import difflib  # on use: only a misspelt name needs it (~1.2 ms of every command line's start)
-
-    found = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.6)
-    return found[0] if found else None
 
 
 def check_keys(data: Mapping[str, Any], fields: Mapping[str, Any], *, what: str) -> None:
@@ -501,26 +469,6 @@ class ErrorAnalysis(_Strict):
 
 
 # ---------------------------------------------------------------- the situation
-FACT_GROUPS: dict[str, tuple[str, ...]] = {
-    "error levels": ("human_error", "human_errors", "bayes_error", "train_error", "train_dev_error", "dev_error", "test_error",
-                     "target_error"),
-    "data": (
-        "train_size", "train_dev_size", "dev_size", "test_size", "total_examples",
-        "train_distribution", "dev_distribution", "test_distribution", "target_examples",
-        "other_distribution_examples", "production_distribution", "structured_data",
-    ),
-    "metrics and goals": (
-        "precision", "recall", "confusion_matrix", "class_weights", "candidates", "tracked_metrics",
-        "maximize", "minimize", "optimizing_metric", "satisficing", "metric_matches_users", "real_world_ok",
-    ),
-    "error analysis": ("error_analysis", "train_label_errors"),
-    "transfer, multi-task, end-to-end": (
-        "task_a_examples", "task_b_examples", "same_input_type", "low_level_features_shared", "tasks",
-        "can_train_big_network", "labels_incomplete", "end_to_end_examples", "stage_examples", "stages_simpler",
-    ),
-    "learning curves": ("train_curve", "dev_curve"),
-}
-"""The input names of VOCABULARY.md by topic (used by the CLI's help and by renderings)."""
 
 
 class Situation(_Strict):
@@ -721,23 +669,13 @@ def situation_and_given(data: "Situation | Mapping[str, Any] | None", facts: dic
     return situation, situation.given() if given is None else given
 
 
-# The quick path. Nearly every situation is a few plain values: floats in [0, 1] for error levels, whole numbers
-# for sizes, short names. For these, pydantic's validation (a Python call per error level into parse_fraction, the
-# model validator that checks the names, pydantic-core's pass over all 46 fields, a check of the expanded size) and
-# then model_dump(mode="json") cost about 31 us per core consultation on our 2-core machine; checking the values
-# here and building the model as `model_construct` does cost about 8 us. Text as the command line and YAML give
-# it is read here too: an error level by the same parse_fraction pydantic calls ("8%"), a count made only of
-# digits ("5000"). A value the quick path is not certain pydantic would store as it does (an int error level, a
-# name with spaces around it or outside ASCII, a nested part, anything unusual, any text it cannot read) sends the
-# whole input through pydantic, so every error and every unusual value is read exactly as before. Together with
-# the models' deferred build (`defer_build`), plain input never builds pydantic's validators: the command line's
-# `advise` starts about 50 ms sooner (pydantic's first schema also loads importlib.metadata for its plugins).
-_QUICK_FRACTION, _QUICK_COUNT, _QUICK_BOOL, _QUICK_LABEL, _QUICK_CHOICE, _QUICK_FRACTIONS, _QUICK_COUNTS = range(7)
-"""The kinds of value the quick path reads; the mappings last."""
-_QUICK_ENTRIES = 1_000
-"""A mapping (human_errors, tasks) with more entries than this goes through pydantic (and the expanded-size check)."""
-_LABEL_LENGTH = 200
-"""`Label`'s max_length."""
+# The quick path (mlstrategy.plain reads plain values without pydantic, from a table of these models): for a few
+# plain values, pydantic's validation and then model_dump(mode="json") cost about 31 us per core consultation on
+# our 2-core machine; checking the values and building the model as `model_construct` does cost about 8 us, and
+# the command line needs neither pydantic nor the models. `_quick_kinds` below is the truth the table is made of.
+_QUICK_FRACTION, _QUICK_COUNT, _QUICK_BOOL, _QUICK_LABEL, _QUICK_CHOICE, _QUICK_FRACTIONS, _QUICK_COUNTS = (
+    FRACTION, COUNT, BOOL, LABEL, CHOICE, FRACTIONS, COUNTS)
+_QUICK_ENTRIES = MAX_ENTRIES
 
 
 def _quick_kinds() -> tuple[dict[str, int], dict[str, Any]]:
@@ -786,85 +724,25 @@ _object_setattr = object.__setattr__
 _new_object = object.__new__
 
 
-def _plain_label(text: Any) -> bool:
-    """True for a `Label` pydantic stores as it is: a str (not a subclass) of 1 to 200 ASCII characters with no
-    whitespace at either end (str_strip_whitespace would change it; Python's strip removes all that Rust's trim
-    does, and more)."""
-    return type(text) is str and 0 < len(text) <= _LABEL_LENGTH and text.isascii() and text.strip() == text
-
-
-def _plain_count(text: str) -> bool:
-    """True for the digits of a whole number pydantic reads as that number: ASCII digits only, no sign, no leading
-    zero, no separators or spaces, at most 15 digits (so at most 10**15 - 1)."""
-    return 0 < len(text) <= 15 and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0")
-
-
 def _quick_situation(base: dict[str, Any]) -> tuple[Situation, dict[str, Any]] | None:
-    """The Situation that `Situation.model_validate(base)` returns, and its given() facts, when every value is one
-    pydantic stores unchanged (see the comment above); otherwise None, and pydantic reads the input."""
-    kinds, extra, positions = _QUICK_KINDS, _QUICK_EXTRA, _POSITION
-    try:
-        if not kinds.keys() >= base.keys():  # a part the quick path does not read, or an unknown name: at once
-            return None  # (checking the values before it would cost more than pydantic saves; 11 us per full situation)
-    except Exception:  # a key whose __hash__ or __eq__ raises: pydantic's validation meets it as before
-        return None
+    """The Situation that `Situation.model_validate(base)` returns, and its given() facts, when `plain.given_facts`
+    reads every value (see `mlstrategy.plain`); otherwise None, and pydantic reads the input."""
+    given = given_facts(base)
+    return None if given is None else (situation_of_given(given, base), given)
+
+
+def situation_of_given(given: dict[str, Any], base: Any = None) -> Situation:
+    """The Situation holding the given facts that `plain.given_facts` read, built as `model_construct` builds one
+    (no validation: they were checked); `base` is the input they were read from (its keys are the fields set)."""
     situation = _new_object(Situation)  # as BaseModel.model_construct builds an instance (Situation has no __new__)
     values = situation.__dict__
     values.update(_NO_VALUES)  # every field, in declaration order
-    given: dict[str, Any] = {}
-    last, ordered = -1, True
-    for key, value in base.items():
-        if type(key) is not str:  # a str subclass equal to a name (its __hash__ may be anything)
-            return None
-        kind = kinds[key]
-        if value is None:
-            continue
-        if kind == _QUICK_FRACTION:
-            if type(value) is str:  # "8%", as a flag or a YAML file gives it: pydantic would store what this returns
-                try:
-                    value = parse_fraction(value)
-                except Exception:  # the error is pydantic's to report
-                    return None
-            elif type(value) is not float or not 0.0 <= value <= 1.0:  # NaN fails the comparison
-                return None
-        elif kind == _QUICK_COUNT:
-            if type(value) is str and _plain_count(value):  # as a flag gives it: "5000"
-                value = int(value)
-            elif type(value) is not int or not 0 <= value <= _MAX_COUNT:
-                return None
-        elif kind == _QUICK_BOOL:
-            if type(value) is not bool:
-                return None
-        elif kind == _QUICK_LABEL:
-            if not _plain_label(value):
-                return None
-        elif kind == _QUICK_CHOICE:
-            if type(value) is not str or value not in extra[key]:
-                return None
-        else:  # a mapping of labels to fractions or to counts
-            if type(value) is not dict or not extra[key] <= len(value) <= _QUICK_ENTRIES:
-                return None
-            for label, item in value.items():
-                if not _plain_label(label):
-                    return None
-                if kind == _QUICK_FRACTIONS:
-                    if type(item) is not float or not 0.0 <= item <= 1.0:
-                        return None
-                elif type(item) is not int or not 0 <= item <= _MAX_COUNT:
-                    return None
-            value = dict(value)  # pydantic stores a new mapping
-        values[key] = value
-        given[key] = value if kind < _QUICK_FRACTIONS else dict(value)  # a mapping: the given facts' own copy
-        position = positions[key]
-        if position < last:
-            ordered = False
-        last = position
-    if not ordered:  # given facts are in declaration order, as model_dump writes them
-        given = {key: given[key] for key in sorted(given, key=positions.__getitem__)}
-    _object_setattr(situation, "__pydantic_fields_set__", set(base))
+    for key, value in given.items():
+        values[key] = dict(value) if type(value) is dict else value  # the model's own mapping, not the given one
+    _object_setattr(situation, "__pydantic_fields_set__", set(given if base is None else base))
     _object_setattr(situation, "__pydantic_extra__", None)
     _object_setattr(situation, "__pydantic_private__", None)
-    return situation, given
+    return situation
 
 
 _PLAIN_GIVEN = frozenset({float, int, bool, str})
@@ -893,6 +771,39 @@ def _quick_given(situation: Situation) -> dict[str, Any] | None:
             value = dict(value)
         given[key] = value
     return given
+
+
+def model_table() -> dict[str, Any]:
+    """What `mlstrategy.plain` knows of the models, computed from them: `_model_table.py` must hold exactly this
+    (tests/test_quick_facts.py; `python -m mlstrategy.facts` rewrites it)."""
+    from .settings import Settings
+
+    return {
+        "SITUATION_FIELDS": tuple(Situation.model_fields),
+        "SETTINGS_DEFAULTS": {name: info.default for name, info in Settings.model_fields.items()},
+        "FRACTION_FIELDS": fraction_fields(Situation) | fraction_fields(Settings),
+        "FACT_HELP": {name: info.description or "" for name, info in Situation.model_fields.items()},
+        "QUICK_KINDS": dict(_QUICK_KINDS),
+        "QUICK_EXTRA": {name: tuple(sorted(value)) if isinstance(value, frozenset) else value
+                        for name, value in _QUICK_EXTRA.items()},
+    }
+
+
+def write_model_table(path: "str | Path | None" = None) -> Path:
+    """Rewrite `_model_table.py` from the models (after a change to a field of Situation or Settings)."""
+    import pprint
+
+    target = Path(path) if path is not None else Path(__file__).with_name("_model_table.py")
+    lines = ['"""Generated by `python -m mlstrategy.facts` from the models (Situation, Settings): do not edit.',
+             "", 'What `mlstrategy.plain` reads plain input with, without importing pydantic."""', ""]
+    for name, value in model_table().items():
+        if isinstance(value, frozenset):
+            text = "frozenset(" + pprint.pformat(sorted(value), width=116, compact=True) + ")"
+        else:
+            text = pprint.pformat(value, width=116, compact=True, sort_dicts=False)
+        lines.append(f"{name} = {text}")
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
 
 
 MAX_FILE_BYTES = 10 * 2**20
@@ -1052,3 +963,9 @@ def fraction_fields(model: type[BaseModel]) -> frozenset[str]:
     marks = get_args(Fraction)[1:]  # a bare `Fraction` field keeps its validator in the field's metadata
     return frozenset(name for name, info in model.model_fields.items()
                      if holds_fraction(info.annotation) or any(mark in info.metadata for mark in marks))
+
+
+if __name__ == "__main__":  # python -m mlstrategy.facts: rewrite the model table (from the package's own models)
+    from mlstrategy.facts import write_model_table as _write
+
+    print(f"wrote {_write()}")

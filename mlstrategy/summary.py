@@ -172,7 +172,7 @@ def value_rows(advice: "Advice", names: Iterable[str] | None = None) -> list[Val
         plain.setdefault(base, None)
     order = [n for n in GAPS if n in plain] + [n for n in plain if n not in GAPS]
     wanted = set(names) if names is not None else None
-    confidence = getattr(advice.settings, "confidence", 0.95)
+    confidence = advice.setting("confidence")
     rows = []
     for name in order:
         if wanted is not None and name not in wanted:

@@ -136,3 +136,26 @@ def test_threads_first_using_the_models_at_once_all_read_them_right() -> None:
             "print(sorted(set(out)), len(out))")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "[(True, 0.002, 'refused')] 8"
+
+
+def test_plain_advice_never_loads_pydantic_and_its_situation_loads_the_models_on_first_use() -> None:
+    """Plain facts (flags, keywords, a dict of numbers and names) are read from the models' table: neither the
+    command line nor `advise()` imports pydantic for them, their advice renders in every plain format, and
+    `advice.situation` / `advice.settings` load the models on first use and equal what validation gives."""
+    import subprocess
+    import sys
+
+    code = ("import io, sys, contextlib, json; from mlstrategy.cli import main; import mlstrategy as m\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    code = main(['advise', '--human-error', '1%', '--train-error', '8%', '--dev-error', '10%', "
+            "'--dev-size', '5000', '--format', 'json'])\n"
+            "a = m.advise({'human_error': '1%', 'train_error': 0.08}, dev_error=0.1, tasks={'a': 3})\n"
+            "texts = (str(a), a.to_json(), a.to_markdown(), a.to_html(), a.why(a.actions[0].name), a.graph)\n"
+            "before = sorted(name for name in sys.modules if name.split('.')[0] in ('pydantic', 'pydantic_core'))\n"
+            "s = a.situation; t = a.settings\n"
+            "from mlstrategy.facts import Situation; from mlstrategy.settings import DEFAULT_SETTINGS\n"
+            "same = s == Situation.model_validate({'human_error': '1%', 'train_error': 0.08, 'dev_error': 0.1, "
+            "'tasks': {'a': 3}}) and s.model_fields_set == {'human_error', 'train_error', 'dev_error', 'tasks'}\n"
+            "print(code, before, same, t is DEFAULT_SETTINGS, json.loads(texts[1])['settings'] == t.model_dump())")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["0", "[]", "True", "True", "True"]

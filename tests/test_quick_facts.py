@@ -246,3 +246,31 @@ def test_the_given_facts_of_a_model_are_read_without_pydantic_only_when_plain():
     assert facts_module._quick_given(Own(dev_error=0.1)) is None
     assert facts_module._quick_given(Situation.model_construct(dev_error=Real(0.1))) is None
     assert facts_module._quick_given(Situation.model_construct(tasks={"a": 1.5j})) is None
+
+
+def test_the_model_table_is_what_the_models_say():
+    """mlstrategy.plain reads plain input from a table of the models (so that it needs no pydantic): the table
+    must be exactly what the models give. After a change to Situation or Settings: `python -m mlstrategy.facts`."""
+    from mlstrategy import _model_table
+
+    table = facts_module.model_table()
+    assert {name: getattr(_model_table, name) for name in table} == table, (
+        "mlstrategy/_model_table.py is stale: run `python -m mlstrategy.facts` to rewrite it")
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=inputs())
+def test_advice_from_plain_facts_is_the_advice_from_the_validated_situation(data):
+    """advise() of plain facts (read without pydantic) and of the Situation pydantic validates from them: the same
+    advice, the same situation (built on first use), the same settings."""
+    from mlstrategy.settings import DEFAULT_SETTINGS
+
+    slow = by_pydantic(dict(data))
+    if not isinstance(slow, Situation):
+        with pytest.raises(ValidationError):
+            mls.advise(dict(data))
+        return
+    plain, validated = mls.advise(dict(data)), mls.advise(slow)
+    assert plain.to_json() == validated.to_json() and plain.trace.inputs == validated.trace.inputs
+    assert_same_model(plain.situation, slow)
+    assert plain.settings is DEFAULT_SETTINGS and validated.settings is DEFAULT_SETTINGS
