@@ -19,10 +19,12 @@ import sys
 from dataclasses import FrozenInstanceError
 from typing import Any, ClassVar, TypeVar
 
-if sys.version_info >= (3, 12):
+if sys.version_info >= (3, 11):  # 3.11's takes frozen_default among its **kwargs (named from 3.12)
     from typing import dataclass_transform
-else:  # typing_extensions comes with pydantic
-    from typing_extensions import dataclass_transform
+else:  # it only informs type checkers, which read it from typing's stubs on any version
+
+    def dataclass_transform(**_: Any) -> Any:
+        return lambda function: function
 
 __all__ = ["record"]
 
