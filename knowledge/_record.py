@@ -8,9 +8,10 @@ a class costs about 0.15 ms, and each instance is built, compared and hashed by 
 What a record keeps of a frozen dataclass: fields from the class's annotations (a record base's fields first),
 defaults (which stay class attributes), positional and keyword construction with the same errors,
 `__post_init__`, equality only with an instance of the same class, a hash of the fields, the same repr,
-`__match_args__`, pickling and copying, and `dataclasses.FrozenInstanceError` on any assignment or deletion.
-What it leaves out, unused here: `field(...)` specifiers, `dataclasses.fields`/`asdict`/`replace` (a record
-lists its fields in `__match_args__`), ordering, slots, keyword-only fields. Classes that need those stay
+`__match_args__`, pickling and copying (`copy.replace` too), and `dataclasses.FrozenInstanceError` on any
+assignment or deletion (on a subclass too, whatever the name). What it leaves out, unused here: `field(...)`
+specifiers, `dataclasses.fields`/`asdict`/`replace`/`is_dataclass` (a record lists its fields in
+`__match_args__`), ordering, slots, keyword-only fields, the signature as a docstring. Classes that need those stay
 dataclasses. Type checkers see a record as a frozen dataclass (PEP 681 `dataclass_transform`).
 """
 from __future__ import annotations
@@ -96,6 +97,11 @@ def _repr(self: Any) -> str:
     return f"{self.__class__.__qualname__}({shown})"
 
 
+def _replace(self: Any, /, **changes: Any) -> Any:
+    """A copy with some fields changed (`copy.replace` from Python 3.13), built and checked by `__init__`."""
+    return self.__class__(**{**{name: getattr(self, name) for name in self.__match_args__}, **changes})
+
+
 def _setattr(self: Any, name: str, value: Any) -> None:
     raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
@@ -104,4 +110,5 @@ def _delattr(self: Any, name: str) -> None:
     raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
-_SHARED = {"__eq__": _eq, "__hash__": _hash, "__repr__": _repr, "__setattr__": _setattr, "__delattr__": _delattr}
+_SHARED = {"__eq__": _eq, "__hash__": _hash, "__repr__": _repr, "__setattr__": _setattr, "__delattr__": _delattr,
+           "__replace__": _replace}

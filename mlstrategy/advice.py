@@ -125,6 +125,13 @@ class Advice:
         fields the caller set. `settings` None: the default settings, also on first access."""
         if situation is not None:
             self.situation = situation
+        else:  # the given facts' own mappings, as a validated Situation would hold them (advice.inputs shares
+            given = trace.inputs  # the trace's, which a caller may change before reading advice.situation)
+            for value in given.values():
+                if type(value) is dict:
+                    given = {key: dict(item) if type(item) is dict else item for key, item in given.items()}
+                    break
+            self._given = given
         if settings is not None:
             self.settings = settings
         self._fields_set = fields_set
@@ -139,7 +146,7 @@ class Advice:
         """The facts as validated (a `Situation`)."""
         from .facts import situation_of_given
 
-        return situation_of_given(self.trace.inputs, self._fields_set)
+        return situation_of_given(self._given, self._fields_set)
 
     @cached
     def settings(self) -> "Settings":

@@ -29,7 +29,6 @@ from pydantic import (
     model_validator,
 )
 from pydantic.fields import FieldInfo
-from pydantic.version import VERSION as PYDANTIC_VERSION
 from pydantic_core import PydanticCustomError
 
 # plain input is read without pydantic (mlstrategy.plain); these are its names, re-exported where they always were
@@ -57,19 +56,6 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- value types
-def _rebuilds_safely() -> bool:
-    """Whether this pydantic builds a deferred model safely when threads first use it at once (2.14 locks the
-    build; 2.11 to 2.13 could validate with a half-built model's parent's validator)."""
-    major, minor = (int(part) for part in PYDANTIC_VERSION.split(".")[:2])
-    return (major, minor) >= (2, 14)
-
-
-DEFER_BUILD = _rebuilds_safely()
-"""The models build pydantic's validators on first use, not at import: plain input (the quick path) never needs
-them, so a program that imports the models (`Situation.from_any(...)`) and gives plain facts does not pay for
-them (about 50 ms on our 2-core machine, part of it the importlib.metadata that pydantic loads to look for
-plugins). Only where the build is thread-safe. (Plain `advise()` and the command line import no pydantic.)"""
-
 _UNIT = {"ge": 0, "le": 1}
 """The allowed range of a fraction, in every fraction error's context (`ge`/`le`, pydantic's own keys)."""
 
@@ -267,7 +253,7 @@ Names = Annotated[list[Label], BeforeValidator(_sorted_set)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=DEFER_BUILD)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -418,7 +404,7 @@ def _percent(value: Any) -> Any:
 class Candidate(BaseModel):
     """A model to choose between: a name, metric values by name, optionally errors by class."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, defer_build=DEFER_BUILD)
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     name: Label
     errors_by_class: dict[Label, Fraction] | None = None
@@ -685,8 +671,7 @@ def _quick_kinds() -> tuple[dict[str, int], dict[str, Any]]:
     kinds: dict[str, int] = {}
     extra: dict[str, Any] = {}
     decorators = Situation.__pydantic_decorators__
-    if (Situation.model_config != {"extra": "forbid", "frozen": True, "str_strip_whitespace": True,
-                                   "defer_build": DEFER_BUILD}
+    if (Situation.model_config != {"extra": "forbid", "frozen": True, "str_strip_whitespace": True}
             or set(decorators.model_validators) != {"_known_keys"}  # it only names unknown keys
             or decorators.validators or decorators.root_validators or decorators.field_serializers
             or decorators.model_serializers or decorators.computed_fields or Situation.__private_attributes__
@@ -717,6 +702,7 @@ def _quick_kinds() -> tuple[dict[str, int], dict[str, Any]]:
 
 
 _QUICK_KINDS, _QUICK_EXTRA = _quick_kinds()
+
 _NO_VALUES: dict[str, None] = dict.fromkeys(Situation.model_fields)
 """A Situation's __dict__ with nothing given (every field defaults to None, or `_quick_kinds` reads none)."""
 _POSITION = {name: index for index, name in enumerate(Situation.model_fields)}
@@ -745,15 +731,18 @@ def situation_of_given(given: dict[str, Any], base: Any = None) -> Situation:
     return situation
 
 
-_PLAIN_GIVEN = frozenset({float, int, bool, str})
+_KIND_TYPE = {FRACTION: float, COUNT: int, BOOL: bool, LABEL: str, CHOICE: str, FRACTIONS: float, COUNTS: int}
+"""The one type a validated value of each kind has (of a mapping kind: each item's)."""
 
 
 def _quick_given(situation: Situation) -> dict[str, Any] | None:
-    """`situation.given()` when every fact it holds is of a kind the quick path reads (then each is a float, int,
-    bool or str, or a dict of them, which model_dump(mode="json") copies as it is); otherwise None."""
+    """`situation.given()` when every fact it holds is of a kind the quick path reads, with exactly the type
+    validation gives it (a float error level, an int count...): model_dump(mode="json") writes such a value as
+    it is. Otherwise None (a nested part, or a value `model_construct` let in with another type, which the
+    serializer converts: True as an error level is dumped as 1.0)."""
     if type(situation) is not Situation:
         return None
-    kinds, plain = _QUICK_KINDS, _PLAIN_GIVEN
+    kinds, types_of = _QUICK_KINDS, _KIND_TYPE
     given: dict[str, Any] = {}
     for key, value in situation.__dict__.items():
         if value is None:
@@ -761,11 +750,12 @@ def _quick_given(situation: Situation) -> dict[str, Any] | None:
         kind = kinds.get(key)
         if kind is None:
             return None
+        wanted = types_of[kind]
         if kind < _QUICK_FRACTIONS:
-            if type(value) not in plain:
+            if type(value) is not wanted:
                 return None
         else:
-            if type(value) is not dict or not all(type(label) is str and type(item) in plain
+            if type(value) is not dict or not all(type(label) is str and type(item) is wanted
                                                   for label, item in value.items()):
                 return None
             value = dict(value)

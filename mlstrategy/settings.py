@@ -15,7 +15,7 @@ from typing import Annotated, Any, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .facts import DEFER_BUILD, Fraction, Number, WholeNumber, check_expanded_size, check_keys
+from .facts import Fraction, Number, WholeNumber, check_expanded_size, check_keys
 from .knowledge.dsl import setting_field
 
 __all__ = ["Settings"]
@@ -29,7 +29,7 @@ bound z is about 6.1, and the margin to 1.0 is far above float rounding."""
 class Settings(BaseModel):
     """Thresholds of the knowledge base. Every rule that compares against one names it in its conditions."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=DEFER_BUILD)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     min_gap: Fraction = Field(
         0.001,
@@ -133,8 +133,8 @@ class Settings(BaseModel):
         return {setting_field(name): value for name, value in self.model_dump().items()}
 
 
-DEFAULT_SETTINGS = Settings.model_construct()  # Settings() without building its validator (tests: the same)
-_DEFAULT_FIELDS = {setting_field(name): getattr(DEFAULT_SETTINGS, name) for name in Settings.model_fields}
+DEFAULT_SETTINGS = Settings()
+_DEFAULT_FIELDS = {setting_field(name): value for name, value in DEFAULT_SETTINGS.model_dump().items()}
 
 
 def engine_fields(settings: Settings) -> Mapping[str, Any]:

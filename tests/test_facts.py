@@ -68,14 +68,19 @@ def test_settings_are_validated_and_never_facts():
 
 
 def test_the_default_settings_are_the_validated_defaults():
-    """DEFAULT_SETTINGS is built without validation (so plain advice never builds the validator): it must be
-    exactly what validating no override gives, and no override at all is the defaults themselves."""
+    """The defaults three ways (the model's DEFAULT_SETTINGS, its engine fields, and mlstrategy.plain's table,
+    which plain advice reads without the model) are what validating no override gives; no override is the
+    defaults themselves."""
     from mlstrategy.settings import _DEFAULT_FIELDS, DEFAULT_SETTINGS, Settings
 
     validated = Settings.model_validate({})
     assert DEFAULT_SETTINGS == validated and DEFAULT_SETTINGS.model_dump() == validated.model_dump()
     assert DEFAULT_SETTINGS.model_fields_set == validated.model_fields_set == set()
     assert _DEFAULT_FIELDS == validated.as_fields() == DEFAULT_SETTINGS.as_fields()
+    from mlstrategy.plain import SETTINGS_DEFAULTS, default_setting_fields
+
+    assert default_setting_fields() == _DEFAULT_FIELDS and SETTINGS_DEFAULTS == validated.model_dump()
+    assert [type(value) for value in default_setting_fields().values()] == [type(v) for v in _DEFAULT_FIELDS.values()]
     assert Settings.from_any({}) is Settings.from_any(None) is DEFAULT_SETTINGS
     assert Settings.from_any({"min_gap": 0.001}) == DEFAULT_SETTINGS  # validated, equal
 

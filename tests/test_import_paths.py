@@ -87,35 +87,9 @@ def test_a_plain_advise_without_sizes_imports_no_module_it_does_not_use() -> Non
     assert shown.stdout.split(maxsplit=1) == ["0", "[]\n"]
 
 
-def test_plain_input_never_builds_pydantics_validators_and_nested_input_does() -> None:
-    """The models build pydantic's validators on first use (where pydantic builds them thread-safely): a plain
-    `advise` from flags (strings such as '8%' and '5000' included) and from keywords reads its facts by the quick
-    path and never builds them; a nested part (a confusion matrix) builds them and is read as before."""
-    import subprocess
-    import sys
-
-    from mlstrategy.facts import DEFER_BUILD
-
-    if not DEFER_BUILD:
-        import pytest
-
-        pytest.skip("this pydantic builds the models at import (its deferred build is not thread-safe before 2.14)")
-    code = ("import io, sys, contextlib; from mlstrategy.cli import main; import mlstrategy as m\n"
-            "from mlstrategy.facts import Situation; from mlstrategy.settings import Settings\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    code = main(['advise', '--human-error', '1%', '--train-error', '8%', '--dev-error', '10%', "
-            "'--dev-size', '5000'])\n"
-            "a = m.advise(m.Situation.from_any(human_error=0.01, train_error=0.08, dev_error=0.1, dev_size=5000))\n"
-            "before = (code, a.primary_problem, Situation.__pydantic_complete__, Settings.__pydantic_complete__)\n"
-            "b = m.advise(dev_error=0.1, confusion_matrix={'tp': 8, 'fp': 1, 'fn': 1, 'tn': 90})\n"
-            "print(*before, Situation.__pydantic_complete__, b.situation.confusion_matrix.tp)")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert shown.stdout.split() == ["0", "avoidable_bias", "False", "False", "True", "8"]
-
-
 def test_threads_first_using_the_models_at_once_all_read_them_right() -> None:
-    """The deferred build under concurrency: eight threads released together each validate a nested situation
-    and settings first thing in a fresh process; every one gets the right model (and errors stay errors)."""
+    """The models loaded on first need, under concurrency: eight threads released together each validate a nested
+    situation and settings first thing in a fresh process; every one gets the right model (errors stay errors)."""
     import subprocess
     import sys
 

@@ -246,6 +246,11 @@ def test_the_given_facts_of_a_model_are_read_without_pydantic_only_when_plain():
     assert facts_module._quick_given(Own(dev_error=0.1)) is None
     assert facts_module._quick_given(Situation.model_construct(dev_error=Real(0.1))) is None
     assert facts_module._quick_given(Situation.model_construct(tasks={"a": 1.5j})) is None
+    for odd in ({"train_error": True}, {"train_error": 1}, {"dev_size": True},
+                {"human_errors": {"a": 1}}, {"tasks": {"a": True}}):
+        constructed = Situation.model_construct(**odd)  # unvalidated: the serializer converts these
+        assert facts_module._quick_given(constructed) is None, odd
+        assert same(mls.advise(constructed).inputs, constructed.given())
 
 
 def test_the_model_table_is_what_the_models_say():
@@ -274,3 +279,10 @@ def test_advice_from_plain_facts_is_the_advice_from_the_validated_situation(data
     assert plain.to_json() == validated.to_json() and plain.trace.inputs == validated.trace.inputs
     assert_same_model(plain.situation, slow)
     assert plain.settings is DEFAULT_SETTINGS and validated.settings is DEFAULT_SETTINGS
+
+
+def test_the_situation_of_plain_advice_is_its_own_whatever_is_done_to_its_inputs():
+    advice = mls.advise(human_errors={"a": 0.01}, train_error=0.1)
+    advice.inputs["human_errors"]["b"] = "oops"  # advice.inputs is a copy, its mappings the trace's
+    advice.trace.inputs["train_error"] = 0.5
+    assert advice.situation.human_errors == {"a": 0.01} and advice.situation.train_error == 0.1

@@ -123,3 +123,17 @@ def test_the_knowledge_base_classes_are_records_and_rule_a_dataclass():
     assert dataclasses.is_dataclass(dsl.Rule)
     with pytest.raises(ValueError, match="unknown comparison"):
         dsl.Compare("=>", dsl.Fact("a"), dsl.Const(1))  # __post_init__ runs
+
+
+def test_a_record_is_replaced_as_a_dataclass_is():
+    import sys
+
+    moved = Point(1.0).__replace__(y=2.0)
+    assert moved == Point(1.0, 2.0) and type(moved) is Point
+    assert Labelled(1.0).__replace__(label="q") == Labelled(1.0, 0.0, "q")
+    with pytest.raises(TypeError):
+        Point(1.0).__replace__(z=3.0)
+    with pytest.raises(ValueError, match="negative"):
+        Checked(1).__replace__(value=-1)  # checked again by __post_init__
+    if sys.version_info >= (3, 13):
+        assert copy.replace(Point(1.0), x=3.0) == Point(3.0)
