@@ -32,7 +32,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 # plain input is read without pydantic (mlstrategy.plain); these are its names, re-exported where they always were
-from .plain import FACT_GROUPS, _plain_scalar, given_facts, parse_text_value, suggest  # noqa: F401
+from .plain import FACT_GROUPS, given_facts, parse_text_value, suggest  # noqa: F401
 from .plain import BOOL, CHOICE, COUNT, COUNTS, FRACTION, FRACTIONS, LABEL, MAX_ENTRIES
 
 __all__ = [
@@ -705,7 +705,6 @@ _QUICK_KINDS, _QUICK_EXTRA = _quick_kinds()
 
 _NO_VALUES: dict[str, None] = dict.fromkeys(Situation.model_fields)
 """A Situation's __dict__ with nothing given (every field defaults to None, or `_quick_kinds` reads none)."""
-_POSITION = {name: index for index, name in enumerate(Situation.model_fields)}
 _object_setattr = object.__setattr__
 _new_object = object.__new__
 
