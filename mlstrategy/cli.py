@@ -326,7 +326,7 @@ def _situation_data(args: argparse.Namespace) -> "dict[str, Any] | Situation":
     flags = _flag_facts(args)
     data = _adapter_facts(args, flags)
     if args.situation:
-        from .facts import load_mapping
+        from .files import load_mapping
 
         data.update(load_mapping(args.situation))
     data.update(flags)
@@ -347,7 +347,7 @@ def _settings(args: argparse.Namespace) -> "Settings | None":
     """The settings of --settings and --set; None when neither is given (the defaults, without the model)."""
     if not args.settings_file and not args.settings:
         return None
-    from .facts import load_mapping
+    from .files import load_mapping
     from .settings import Settings
 
     data: dict[str, Any] = load_mapping(args.settings_file) if args.settings_file else {}

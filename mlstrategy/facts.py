@@ -9,10 +9,7 @@ counts are non-negative integers, and an unknown key names the closest valid one
 """
 # No `from __future__ import annotations` here: with it, pydantic evaluates every field's annotation from its
 # string (a compile each) while building the models at import, ~1-2 ms of every command line's start.
-import json
 import math
-import reprlib
-import sys
 import types
 import typing
 from pathlib import Path
@@ -31,7 +28,13 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-# plain input is read without pydantic (mlstrategy.plain); these are its names, re-exported where they always were
+# plain input and files are read without pydantic (mlstrategy.plain, mlstrategy.files, mlstrategy._text); their
+# names are re-exported here, where they always were
+from ._text import MAX_MESSAGE, _digits, excerpt  # noqa: F401
+from ._text import one_line as _one_line
+from .files import (  # noqa: F401
+    MAX_FILE_BYTES, MAX_YAML_BYTES, DuplicateKey, load_json, load_mapping, load_yaml, yaml_limit,
+)
 from .plain import FACT_GROUPS, given_facts, parse_text_value, suggest  # noqa: F401
 from .plain import BOOL, CHOICE, COUNT, COUNTS, FRACTION, FRACTIONS, LABEL, MAX_ENTRIES
 
@@ -104,8 +107,6 @@ def parse_fraction(value: Any) -> float:
     return number
 
 
-MAX_MESSAGE = 2_000
-"""A message line is cut at this many characters: the longest we write (every valid name) is about 1,500."""
 MAX_LISTED_ERRORS = 20
 """describe_errors lists this many problems and counts the rest."""
 
@@ -126,46 +127,6 @@ def describe_errors(error: ValidationError) -> str:
 
 def _location(loc: tuple) -> str:
     return excerpt(".".join(str(part) for part in loc), 200) or "value"
-
-
-def _one_line(text: str) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + " ..."
-
-
-_REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict = 3, 4, 4, 4
-_REPR.maxset, _REPR.maxfrozenset, _REPR.maxdeque, _REPR.maxarray = 4, 4, 4, 4
-_REPR.maxstring, _REPR.maxother = 60, 60
-
-
-def excerpt(value: Any, limit: int = 60) -> str:
-    """A short, printable rendering of any input for a message: text cut at `limit` characters (with its full
-    length), containers to a few items and levels, huge integers by their number of digits, control characters
-    escaped. Its cost is bounded whatever the input (a YAML alias bomb, a 10**5000), so messages never echo
-    unbounded input.
-
-    >>> excerpt("8 %"), excerpt("x" * 100, 5), excerpt(10**5000), excerpt([[1, 2, 3, 4, 5, 6]])
-    ('8 %', 'xxxxx... (100 characters)', 'a 5001-digit number', '[[1, 2, 3, 4, ...]]')
-    """
-    if isinstance(value, str):
-        text = value if len(value) <= limit else value[:limit]
-        text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
-        return text if len(value) <= limit else f"{text}... ({len(value):,} characters)"
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
-        return f"a {_digits(value)}-digit number"
-    try:
-        text = _REPR.repr(value)
-    except Exception:  # a hostile __repr__, or an int too long to print
-        text = f"a {type(value).__name__}"
-    return excerpt(text, limit) if len(text) > limit or not text.isprintable() else text
-
-
-def _digits(number: int) -> int:
-    """The number of decimal digits of an integer, without str() (which refuses over 4,300 digits)."""
-    number = abs(number)
-    estimate = max(1, int(number.bit_length() * math.log10(2)))
-    return estimate + 1 if number >= 10**estimate else estimate
 
 
 def unwrap_annotation(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
@@ -793,153 +754,6 @@ def write_model_table(path: "str | Path | None" = None) -> Path:
         lines.append(f"{name} = {text}")
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return target
-
-
-MAX_FILE_BYTES = 10 * 2**20
-"""Situation and settings files larger than this (10 MiB) are refused: no real situation is that big."""
-MAX_YAML_BYTES = 2**20
-"""YAML files are limited to 1 MiB: even with libyaml, building Python values from YAML runs at about 0.3-1 MB/s
-(10 MiB took 5-17 s, 2 MiB of mappings 6-11 s on a busy machine), so a larger file would not read within
-seconds; no situation is that big. JSON and TOML parse 10 MiB in under 2 s. Without libyaml the limit is an
-eighth of this (see `yaml_limit`)."""
-
-
-def yaml_limit() -> int:
-    """`MAX_YAML_BYTES` with libyaml; an eighth of it with PyYAML's pure-Python loader (29 s per MiB measured)."""
-    import yaml
-
-    return MAX_YAML_BYTES if getattr(yaml, "__with_libyaml__", False) else MAX_YAML_BYTES // 8
-
-
-def load_mapping(path: str | Path) -> dict[str, Any]:
-    """Parse a YAML, JSON or TOML file into a mapping; a file that is not a mapping is a ValidationError.
-
-    YAML is read with a safe loader only (libyaml's when installed): nothing a file contains is ever executed.
-    A key given twice is refused (JSON and YAML would silently keep the last one), and so is a file over
-    `MAX_FILE_BYTES` (YAML: `MAX_YAML_BYTES`), counted on the bytes actually read.
-    """
-    from .adapters._common import read_text
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    limit = MAX_FILE_BYTES if suffix in (".json", ".toml") else yaml_limit()
-    kind = {".json": "JSON", ".toml": "TOML"}.get(suffix, "YAML")
-    text = read_text(path, limit=limit, title="Situation", what=f"{kind} file")
-    toml_error: tuple[type[Exception], ...] = ()  # TOML's error, once a TOML file is read (tomllib on use)
-    try:
-        if suffix == ".json":
-            data = load_json(text)
-        elif suffix == ".toml":
-            if sys.version_info >= (3, 11):
-                import tomllib
-            else:  # pragma: no cover - Python 3.10
-                import tomli as tomllib
-            toml_error = (tomllib.TOMLDecodeError,)
-            data = tomllib.loads(text)
-        else:
-            data = load_yaml(text)
-    except RecursionError:
-        raise _file_error(path, "it is nested too deeply") from None
-    except toml_error as exc:  # it names a line, not the key: quote the line
-        raise _file_error(path, str(exc) + _quote_line(text, str(exc))) from None
-    except Exception as exc:  # ValueError (JSON), yaml.YAMLError
-        raise _file_error(path, _yaml_message(exc)) from None
-    if not isinstance(data, dict):
-        raise _file_error(path, f"expected a mapping of fact names to values, got {type(data).__name__}")
-    return data
-
-
-def _yaml_message(error: Exception) -> str:
-    """A YAML error as one phrase with its line ('... appears twice (line 3, column 1)'), without PyYAML's
-    '<unicode string>' context lines; other errors as they are."""
-    mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None)
-    if mark is None or problem is None:
-        return str(error)
-    context = getattr(error, "context", None)
-    return f"{context + ': ' if context else ''}{problem} (line {mark.line + 1}, column {mark.column + 1})"
-
-
-def _quote_line(text: str, message: str) -> str:
-    """': <the line>' for a parser message that names a line ('at line 2, column 18'), else ''."""
-    import re
-
-    found = re.search(r"line (\d+)", message)
-    lines = text.splitlines()
-    if not found or not 0 < int(found.group(1)) <= len(lines):
-        return ""
-    return f": {excerpt(lines[int(found.group(1)) - 1].strip(), 80)}"
-
-
-class DuplicateKey(ValueError):
-    """A key that appears twice in one JSON object or YAML mapping."""
-
-
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """json's object_pairs_hook: a dict, or DuplicateKey naming the key given twice."""
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise DuplicateKey(f"the key '{excerpt(key)}' appears twice in one object")
-        result[key] = value
-    return result
-
-
-def load_json(text: str) -> Any:
-    """JSON with a key given twice in one object refused (the standard library keeps the last silently)."""
-    return json.loads(text, object_pairs_hook=_unique_pairs)
-
-
-_YAML_LOADER: Any = None
-
-
-def _yaml_loader() -> Any:
-    """A safe YAML loader, libyaml's (CSafeLoader, 5-20x faster) when installed, that refuses duplicate keys."""
-    global _YAML_LOADER
-    if _YAML_LOADER is not None:
-        return _YAML_LOADER
-    import yaml
-
-    class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            if isinstance(node, yaml.MappingNode):
-                seen: set[Any] = set()
-                for key_node, _ in node.value:
-                    if key_node.tag == "tag:yaml.org,2002:merge":  # '<<: *defaults' may be overridden
-                        continue
-                    key = self.construct_object(key_node, deep=True)
-                    try:
-                        duplicate = key in seen
-                        seen.add(key)
-                    except TypeError:  # an unhashable key: the base class reports it
-                        continue
-                    if duplicate:
-                        raise yaml.constructor.ConstructorError(
-                            None, None, f"the key '{excerpt(key)}' appears twice in one mapping", key_node.start_mark)
-            return super().construct_mapping(node, deep=deep)
-
-    _YAML_LOADER = _UniqueKeyLoader
-    return _YAML_LOADER
-
-
-def load_yaml(text: str) -> Any:
-    """YAML read safely (no code runs), with libyaml when installed and duplicate keys refused.
-
-    >>> load_yaml("a: 1\\nb: [x, y]")
-    {'a': 1, 'b': ['x', 'y']}
-    """
-    import yaml
-
-    return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
-
-
-def _file_error(path: Path, why: str) -> ValidationError:
-    return ValidationError.from_exception_data(
-        "Situation",
-        [{"type": PydanticCustomError("file_parsing", "cannot read {path}: {why}",
-                                      {"path": excerpt(str(path), 200), "why": _one_line(why)}),
-          "loc": ("file",), "input": str(path)}],
-    )
 
 
 def fraction_fields(model: type[BaseModel]) -> frozenset[str]:

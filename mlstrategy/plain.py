@@ -98,7 +98,7 @@ def parse_text_value(raw: str) -> Any:
         return raw  # what YAML would give back: neither a structure nor a boolean
     import yaml
 
-    from .facts import load_yaml
+    from .files import load_yaml
 
     try:
         parsed = load_yaml(raw)

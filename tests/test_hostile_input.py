@@ -141,7 +141,7 @@ def test_a_huge_integer_is_a_validation_error_not_a_value_error():
 def test_yaml_is_read_with_libyaml_when_installed():
     import yaml
 
-    from mlstrategy.facts import _yaml_loader
+    from mlstrategy.files import _yaml_loader
 
     if not getattr(yaml, "__with_libyaml__", False):
         pytest.skip("PyYAML without libyaml")
@@ -447,13 +447,13 @@ def test_sets_where_order_matters_are_refused():
 def test_without_libyaml_the_yaml_limit_is_smaller_and_duplicates_are_still_refused(tmp_path, monkeypatch):
     import yaml
 
-    from mlstrategy import facts
+    from mlstrategy import files  # where situation files are read (mlstrategy.facts re-exports its public names)
 
     monkeypatch.setattr(yaml, "__with_libyaml__", False)
     monkeypatch.delattr(yaml, "CSafeLoader")
-    monkeypatch.setattr(facts, "_YAML_LOADER", None)
-    assert facts.yaml_limit() == MAX_YAML_BYTES // 8
-    assert not issubclass(facts._yaml_loader(), yaml.cyaml.CParser)
+    monkeypatch.setattr(files, "_YAML_LOADER", None)
+    assert files.yaml_limit() == MAX_YAML_BYTES // 8
+    assert not issubclass(files._yaml_loader(), yaml.cyaml.CParser)
     path = tmp_path / "s.yaml"
     path.write_text("train_error: 0.1\ntrain_error: 0.3\n")
     with pytest.raises(ValidationError, match="'train_error' appears twice"):
@@ -461,7 +461,7 @@ def test_without_libyaml_the_yaml_limit_is_smaller_and_duplicates_are_still_refu
     path.write_text("tracked_metrics:\n" + "- m\n" * (MAX_YAML_BYTES // 32 + 1))
     with pytest.raises(ValidationError, match="limited to"):
         load_mapping(path)
-    monkeypatch.setattr(facts, "_YAML_LOADER", None)  # the next test gets libyaml's loader again
+    monkeypatch.setattr(files, "_YAML_LOADER", None)  # the next test gets libyaml's loader again
 
 
 def test_a_table_of_many_short_lines_is_refused_by_its_row_count_before_memory_runs_out(tmp_path):

@@ -133,3 +133,23 @@ def test_plain_advice_never_loads_pydantic_and_its_situation_loads_the_models_on
             "print(code, before, same, t is DEFAULT_SETTINGS, json.loads(texts[1])['settings'] == t.model_dump())")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert shown.stdout.split() == ["0", "[]", "True", "True", "True"]
+
+
+def test_a_plain_situation_file_is_advised_without_pydantic_and_a_bad_one_is_refused_by_it(tmp_path) -> None:
+    """A YAML/JSON/TOML file of plain facts is read (mlstrategy.files) and advised without the models; a file
+    that cannot be read is one ValidationError naming it, pydantic loaded only to raise it."""
+    import subprocess
+    import sys
+
+    (tmp_path / "s.yaml").write_text("human_error: 1%\ntrain_error: 8%\ndev_error: 10%\ndev_size: 5000\n")
+    (tmp_path / "bad.yaml").write_text("train_error: 8%\ntrain_error: 9%\n")
+    code = ("import io, sys, contextlib; from mlstrategy.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            f"    code = main(['advise', {str(tmp_path / 's.yaml')!r}, '--format', 'json'])\n"
+            "loaded = any(name.split('.')[0] in ('pydantic', 'pydantic_core') for name in sys.modules)\n"
+            "import json; primary = json.loads(out.getvalue())['primary_problem']\n"
+            "with contextlib.redirect_stderr(io.StringIO()) as err:\n"
+            f"    bad = main(['advise', {str(tmp_path / 'bad.yaml')!r}])\n"
+            "print(code, loaded, primary, bad, 'appears twice' in err.getvalue())")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["0", "False", "avoidable_bias", "2", "True"]

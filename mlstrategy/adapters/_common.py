@@ -7,22 +7,19 @@ without a library (an Excel workbook) imports one, inside the function that need
 from __future__ import annotations
 
 import csv
-import errno
 import importlib
 import io
 import itertools
 import math
 import os
 import re
-import stat
 import zipfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from pydantic import ValidationError
-from pydantic_core import PydanticCustomError
 
-from ..facts import MAX_FILE_BYTES, excerpt
+from .._text import excerpt
+from ..files import MAX_FILE_BYTES, _path_problem, _shown, decode_text, input_error, path_kind, read_bytes, read_text  # noqa: F401
 
 __all__ = ["EXTRA", "input_error", "require", "is_missing", "to_number", "read_table", "Table", "read_bytes",
            "read_text", "read_csv", "non_finite_cells", "MAX_TABLE_BYTES", "MAX_TABLE_ROWS", "shown"]
@@ -41,19 +38,6 @@ EXTRA = "data"
 
 Table = tuple[list[str], list[list[Any]]]
 """A header (column names) and rows (one list of cells per row, as long as the header)."""
-
-
-def input_error(title: str, where: str, why: str, value: Any = None) -> ValidationError:
-    """A `pydantic.ValidationError` (a ValueError) for input an adapter cannot read.
-
-    The same type as every other invalid fact, so callers and the CLI handle both alike. `where` names the
-    part of the input (a set, a column); `value` is a short excerpt of the offending input for the message.
-    """
-    return ValidationError.from_exception_data(
-        title,
-        [{"type": PydanticCustomError("adapter_input", "{why}", {"why": why}), "loc": (where,),
-          "input": value if value is not None else where}],
-    )
 
 
 def require(module: str, feature: str, packages: str) -> Any:
@@ -96,71 +80,6 @@ def to_number(value: Any) -> float | None:
 def shown(value: Any) -> str:
     """A cell or label for a message, as repr would show it ('dog', 0.2) but cut short (see `excerpt`)."""
     return f"'{excerpt(value)}'" if isinstance(value, str) else excerpt(value)
-
-
-def _shown(path: Any) -> str:
-    """A file name for a message (cut only when absurdly long)."""
-    return excerpt(str(path), 300)
-
-
-def _path_problem(exc: Exception) -> str:
-    """Why a path could not be opened or looked up, in words (os raises ValueError for a NUL byte)."""
-    if isinstance(exc, OSError):
-        return exc.strerror or type(exc).__name__
-    return "a path cannot hold a NUL character"
-
-
-def path_kind(path: str | os.PathLike[str], *, title: str, what: str) -> str | None:
-    """"file", "folder", "other" (a device, a FIFO) or None (nothing there) for a path, or one `ValidationError`
-    when the path cannot even be looked up: a name too long for the file system, a NUL byte, a permission
-    denied on the way (Path.exists() raises for those instead of answering)."""
-    name = str(path)
-    try:
-        mode = os.stat(path).st_mode
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, OSError) and exc.errno == errno.ELOOP:  # a symlink loop: nothing readable there
-            return None
-        raise input_error(title, what, f"cannot look up {_shown(name)}: {_path_problem(exc)}", name) from None
-    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
-
-
-def read_bytes(path: str | os.PathLike[str], *, limit: int, title: str, what: str = "file") -> bytes:
-    """The bytes of a file, at most `limit` of them, or one `ValidationError` naming the file and the problem.
-
-    The limit is enforced on the bytes actually read (one more than the limit is asked for), never on the size
-    the file system reports: `/dev/zero`, a symlink to it or a FIFO reports 0 bytes and never ends.
-    """
-    name = str(path)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except IsADirectoryError:
-        raise input_error(title, what, f"cannot read {_shown(name)}: it is a folder, not a file", name) from None
-    except (OSError, ValueError) as exc:  # missing, unreadable, a broken symlink, a name too long, a NUL byte
-        raise input_error(title, what, f"cannot read {_shown(name)}: {_path_problem(exc)}", name) from None
-    if len(data) > limit:
-        raise input_error(title, what, f"cannot read {_shown(name)}: a {what} is limited to {limit:,} bytes and this "
-                          "one holds more", name)
-    return data
-
-
-def decode_text(data: bytes, *, title: str, what: str, name: str) -> str:
-    """UTF-8 text (a leading byte-order mark, as Excel writes it, dropped), or a `ValidationError` saying where
-    the first byte that is not UTF-8 is (line and column), so the user can find it."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise input_error(title, what, f"cannot read {_shown(name)}: not UTF-8 text (byte {data[exc.start]:#04x} at "
-                          f"line {line}, column {column}); save it as UTF-8", name) from None
-
-
-def read_text(path: str | os.PathLike[str], *, limit: int, title: str, what: str = "file") -> str:
-    """A UTF-8 text file, bounded as `read_bytes` is; every failure is one `ValidationError`."""
-    return decode_text(read_bytes(path, limit=limit, title=title, what=what), title=title, what=what, name=str(path))
 
 
 _NUMERIC_TEXT = re.compile(r"^[+-]?(nan|inf|infinity|\d[\d_]*\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?)$", re.IGNORECASE)
