@@ -609,16 +609,21 @@ def _practice(args: argparse.Namespace) -> int:
     return 0
 
 
-def demo_situation() -> Situation:
-    """The built-in example: a cat-photo app trained on web images, judged on mobile photos."""
+def demo_facts() -> dict[str, Any]:
+    """The built-in example's facts (`examples/demo.yaml`): a cat-photo app trained on web images, judged on
+    mobile photos. Plain facts: `mlstrategy demo` advises them without loading the models."""
     from importlib import resources
 
-    text = resources.files("mlstrategy").joinpath("examples/demo.yaml").read_text(encoding="utf-8")
-    import yaml
+    from .files import load_yaml
 
+    return load_yaml(resources.files("mlstrategy").joinpath("examples/demo.yaml").read_text(encoding="utf-8"))
+
+
+def demo_situation() -> "Situation":
+    """The built-in example as a validated `Situation`."""
     from .facts import Situation
 
-    return Situation.from_any(yaml.safe_load(text))
+    return Situation.from_any(demo_facts())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -638,13 +643,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             _emit("\n".join(f"{name} = {field.default!r}\n    {field.description}"
                             for name, field in Settings.model_fields.items()), None)
         elif args.command == "demo":
-            situation = demo_situation()
-            advice = advise(situation)
+            advice = advise(demo_facts())
             if args.format in ("json", "html"):  # machine-readable: the advice alone
                 _render(advice, args.format)
                 return 0
             _emit("Demo: a cat-photo app trained on web images and judged on mobile photos.\n"
-                  f"Facts: {json.dumps(situation.given())}\n", None)
+                  f"Facts: {json.dumps(advice.inputs)}\n", None)
             _render(advice, args.format)
             first = advice.actions[0].name if advice.actions else None
             if first:

@@ -153,3 +153,17 @@ def test_a_plain_situation_file_is_advised_without_pydantic_and_a_bad_one_is_ref
             "print(code, loaded, primary, bad, 'appears twice' in err.getvalue())")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert shown.stdout.split() == ["0", "False", "avoidable_bias", "2", "True"]
+
+
+def test_the_demo_needs_no_pydantic_and_its_situation_validates() -> None:
+    import subprocess
+    import sys
+
+    code = ("import io, sys, contextlib, mlstrategy as m; from mlstrategy.cli import main, demo_facts, demo_situation\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    code = main(['demo'])\n"
+            "loaded = any(name.split('.')[0] in ('pydantic', 'pydantic_core') for name in sys.modules)\n"
+            "print(code, loaded, 'Primary problem: data_mismatch' in out.getvalue(), "
+            "demo_situation().given() == m.advise(demo_facts()).inputs)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["0", "False", "True", "True"]
