@@ -1,7 +1,15 @@
 """Renamed modules keep their old import paths working (thin re-exports of the same objects)."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import mlstrategy as mls
+
+
+def fresh_process(code: str) -> str:
+    """What `code` prints in a fresh interpreter (what a process imports is the question of most tests here)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
 
 
 def test_the_advise_module_answers_at_its_old_path() -> None:
@@ -14,9 +22,6 @@ def test_the_advise_module_answers_at_its_old_path() -> None:
 
 
 def test_the_rules_document_generator_answers_at_its_old_path_and_as_a_command() -> None:
-    import subprocess
-    import sys
-
     from mlstrategy import catalogue, rules_doc
 
     assert catalogue.markdown is rules_doc.markdown and catalogue.conclusion_text is rules_doc.conclusion_text
@@ -34,9 +39,6 @@ def test_the_template_filler_answers_at_its_old_name() -> None:
 def test_a_plain_advise_from_flags_imports_no_reader_it_does_not_need() -> None:
     """`mlstrategy advise --human-error 1% ...` reads no file: PyYAML (for structured flag values such as
     '{expert: 0.01}') and tomllib load on use, and so do the heavy optional libraries and the explanations."""
-    import subprocess
-    import sys
-
     code = ("import io, sys, contextlib; from mlstrategy.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             "    code = main(['advise', '--human-error', '1%', '--train-error', '8%', '--dev-error', '10%', "
@@ -44,8 +46,8 @@ def test_a_plain_advise_from_flags_imports_no_reader_it_does_not_need() -> None:
             "print(code, sorted(({m.split('.')[0] for m in sys.modules} | set(sys.modules)) & {'yaml', 'tomllib', "
             "'tomli', 'networkx', 'rich', 'matplotlib', 'pandas', 'numpy', 'sklearn', 'mlflow', "
             "'mlstrategy.inference.explain'}))")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert shown.stdout.split(maxsplit=1) == ["0", "[]\n"]
+    shown = fresh_process(code)
+    assert shown.split(maxsplit=1) == ["0", "[]\n"]
 
 
 def test_a_structured_flag_value_still_reads_as_yaml() -> None:
@@ -61,38 +63,29 @@ def test_a_structured_flag_value_still_reads_as_yaml() -> None:
 
 def test_a_bare_import_loads_no_dependency_and_every_name_loads_on_use() -> None:
     """`import mlstrategy` imports neither pydantic nor the engine (PEP 562); each public name loads what it needs."""
-    import subprocess
-    import sys
-
     code = ("import sys, mlstrategy\nbare = sorted(m for m in sys.modules if m.split('.')[0] in "
             "{'pydantic', 'durable', 'typing'} or m.startswith('mlstrategy.'))\n"
             "from mlstrategy import *  # noqa: F403\n"
             "print(bare, all(hasattr(mlstrategy, name) for name in mlstrategy.__all__), "
             "set(mlstrategy.__all__) <= set(dir(mlstrategy)), mlstrategy.inference.plan.__name__)")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert shown.stdout.split() == ["['mlstrategy._version']", "True", "True", "mlstrategy.inference.plan"]
+    shown = fresh_process(code)
+    assert shown.split() == ["['mlstrategy._version']", "True", "True", "mlstrategy.inference.plan"]
 
 
 def test_a_plain_advise_without_sizes_imports_no_module_it_does_not_use() -> None:
     """No candidates: no mlstrategy.choice; no set sizes: no statistics; no misspelt name: no difflib; one
     situation: no batch runner."""
-    import subprocess
-    import sys
-
     code = ("import io, sys, contextlib; from mlstrategy.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             "    code = main(['advise', '--human-error', '1%', '--train-error', '8%', '--dev-error', '10%'])\n"
             "print(code, sorted(set(sys.modules) & {'difflib', 'statistics', 'mlstrategy.choice', 'mlstrategy.batch'}))")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert shown.stdout.split(maxsplit=1) == ["0", "[]\n"]
+    shown = fresh_process(code)
+    assert shown.split(maxsplit=1) == ["0", "[]\n"]
 
 
 def test_threads_first_using_the_models_at_once_all_read_them_right() -> None:
     """The models loaded on first need, under concurrency: eight threads released together each validate a nested
     situation and settings first thing in a fresh process; every one gets the right model (errors stay errors)."""
-    import subprocess
-    import sys
-
     code = ("import threading, mlstrategy as m\nfrom pydantic import ValidationError\n"
             "gate = threading.Barrier(8); out = []\n"
             "def work(i):\n"
@@ -108,17 +101,14 @@ def test_threads_first_using_the_models_at_once_all_read_them_right() -> None:
             "threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]\n"
             "[t.start() for t in threads]; [t.join() for t in threads]\n"
             "print(sorted(set(out)), len(out))")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert shown.stdout.strip() == "[(True, 0.002, 'refused')] 8"
+    shown = fresh_process(code)
+    assert shown.strip() == "[(True, 0.002, 'refused')] 8"
 
 
 def test_plain_advice_never_loads_pydantic_and_its_situation_loads_the_models_on_first_use() -> None:
     """Plain facts (flags, keywords, a dict of numbers and names) are read from the models' table: neither the
     command line nor `advise()` imports pydantic for them, their advice renders in every plain format, and
     `advice.situation` / `advice.settings` load the models on first use and equal what validation gives."""
-    import subprocess
-    import sys
-
     code = ("import io, sys, contextlib, json; from mlstrategy.cli import main; import mlstrategy as m\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             "    code = main(['advise', '--human-error', '1%', '--train-error', '8%', '--dev-error', '10%', "
@@ -131,16 +121,13 @@ def test_plain_advice_never_loads_pydantic_and_its_situation_loads_the_models_on
             "same = s == Situation.model_validate({'human_error': '1%', 'train_error': 0.08, 'dev_error': 0.1, "
             "'tasks': {'a': 3}}) and s.model_fields_set == {'human_error', 'train_error', 'dev_error', 'tasks'}\n"
             "print(code, before, same, t is DEFAULT_SETTINGS, json.loads(texts[1])['settings'] == t.model_dump())")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert shown.stdout.split() == ["0", "[]", "True", "True", "True"]
+    shown = fresh_process(code)
+    assert shown.split() == ["0", "[]", "True", "True", "True"]
 
 
 def test_a_plain_situation_file_is_advised_without_pydantic_and_a_bad_one_is_refused_by_it(tmp_path) -> None:
     """A YAML/JSON/TOML file of plain facts is read (mlstrategy.files) and advised without the models; a file
     that cannot be read is one ValidationError naming it, pydantic loaded only to raise it."""
-    import subprocess
-    import sys
-
     (tmp_path / "s.yaml").write_text("human_error: 1%\ntrain_error: 8%\ndev_error: 10%\ndev_size: 5000\n")
     (tmp_path / "bad.yaml").write_text("train_error: 8%\ntrain_error: 9%\n")
     code = ("import io, sys, contextlib; from mlstrategy.cli import main\n"
@@ -151,19 +138,16 @@ def test_a_plain_situation_file_is_advised_without_pydantic_and_a_bad_one_is_ref
             "with contextlib.redirect_stderr(io.StringIO()) as err:\n"
             f"    bad = main(['advise', {str(tmp_path / 'bad.yaml')!r}])\n"
             "print(code, loaded, primary, bad, 'appears twice' in err.getvalue())")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert shown.stdout.split() == ["0", "False", "avoidable_bias", "2", "True"]
+    shown = fresh_process(code)
+    assert shown.split() == ["0", "False", "avoidable_bias", "2", "True"]
 
 
 def test_the_demo_needs_no_pydantic_and_its_situation_validates() -> None:
-    import subprocess
-    import sys
-
     code = ("import io, sys, contextlib, mlstrategy as m; from mlstrategy.cli import main, demo_facts, demo_situation\n"
             "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
             "    code = main(['demo'])\n"
             "loaded = any(name.split('.')[0] in ('pydantic', 'pydantic_core') for name in sys.modules)\n"
             "print(code, loaded, 'Primary problem: data_mismatch' in out.getvalue(), "
             "demo_situation().given() == m.advise(demo_facts()).inputs)")
-    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert shown.stdout.split() == ["0", "False", "True", "True"]
+    shown = fresh_process(code)
+    assert shown.split() == ["0", "False", "True", "True"]
