@@ -119,14 +119,16 @@ class Advice:
     """Ranked diagnoses, an ordered action plan, derived values, questions and the reasoning graph."""
 
     def __init__(self, situation: "Situation | None", settings: "Settings | None", trace: Trace,
-                 knowledge: CompiledKnowledge, fields_set: "set[str] | None" = None) -> None:
+                 knowledge: CompiledKnowledge, fields_set: "set[str] | None" = None,
+                 given: "dict[str, Any] | None" = None) -> None:
         """`situation` None: the consultation read plain input without pydantic (`mlstrategy.plain`); the
-        Situation is built from the trace's inputs (the given facts) on first access, with `fields_set` as the
-        fields the caller set. `settings` None: the default settings, also on first access."""
+        Situation is built from the given facts on first access, with `fields_set` as the fields the caller set.
+        The given facts are `given` (a pool's, so that the trace it sent is not rebuilt until read), else the
+        trace's inputs; their mappings are copied. `settings` None: the default settings, also on first access."""
         if situation is not None:
             self.situation = situation
         else:  # the given facts' own mappings, as a validated Situation would hold them (advice.inputs shares
-            given = trace.inputs  # the trace's, which a caller may change before reading advice.situation)
+            given = trace.inputs if given is None else given  # the trace's, which a caller may change first)
             for value in given.values():
                 if type(value) is dict:
                     given = {key: dict(item) if type(item) is dict else item for key, item in given.items()}

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from .advice import Advice
 from .advisor import default_engine
 from .facts import Situation, describe_errors, situation_and_given
+from .plain import given_facts
 from .settings import Settings
 
 __all__ = ["advise_many", "BatchError", "AUTO_POOL_SIZE"]
@@ -62,9 +63,16 @@ def _consult_chunk(start: int, items: Sequence[Any], settings: Mapping[str, Any]
     out: list[tuple] = []
     for offset, item in enumerate(items):
         try:
-            situation, inputs = situation_and_given(item, {})
+            # plain facts (a dict of them) need no Situation: it is built from the given facts if it is read,
+            # and a pool sends back the given facts and the names set instead of pickling the model
+            inputs = given_facts(item) if type(item) is dict else None
+            if inputs is None:
+                situation, inputs = situation_and_given(item, {})
+                plain = None
+            else:
+                situation, plain = None, (inputs, set(item))
             trace = engine.consult(inputs, fields)
-            out.append(("ok", situation, engine.compact(trace) if compact else trace))
+            out.append(("ok", situation, engine.compact(trace) if compact else trace, plain))
         except ValidationError as error:
             out.append(("error", start + offset, "ValidationError", describe_errors(error)))  # never str(error):
             # pydantic's text formats the whole input first (gigabytes for a YAML alias bomb)
@@ -142,7 +150,11 @@ def advise_many(
         for entry in chunk:
             if entry[0] == "ok":
                 trace = entry[2] if executor is None else engine.expand(entry[2], fields, lazy=True)
-                results.append(Advice(entry[1], chosen, trace, engine.knowledge))
+                plain = entry[3]
+                if plain is None:
+                    results.append(Advice(entry[1], chosen, trace, engine.knowledge))
+                else:  # plain facts: the Situation is built from the given facts if it is read
+                    results.append(Advice(None, chosen, trace, engine.knowledge, plain[1], given=plain[0]))
             else:
                 results.append(BatchError(*entry[1:]))
     return results

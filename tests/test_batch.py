@@ -58,3 +58,22 @@ def test_a_real_dask_local_cluster_gives_the_same_answers():
         with Client(cluster) as client:
             results = mls.advise_many(RUNS, executor=client.get_executor(), chunksize=4)
     assert _summary(results) == _summary(mls.advise_many(RUNS))
+
+
+def test_plain_items_give_the_situation_validation_gives_without_rebuilding_a_pools_traces():
+    """Plain facts cross a pool as the given facts (no Situation pickled): each result's situation, built when
+    read, is what validating the item gives, whichever way the batch ran, and building the advice does not
+    rebuild the trace the pool sent."""
+    plain = [{"human_error": 0.01, "train_error": "8%", "dev_error": 0.1, "human_errors": {"expert": 0.005}},
+             {"dev_error": 0.2, "dev_size": 5000, "test_error": None}] * 3
+    for results in (mls.advise_many(plain, chunksize=2), mls.advise_many(plain, workers=2, chunksize=2)):
+        for item, advice in zip(plain, results):
+            if "_compact" in vars(advice.trace):  # from the pool: still compact until something reads it
+                assert "situation" not in vars(advice) and "_compact" in vars(advice.trace)
+            expected = mls.Situation.model_validate(item)
+            assert advice.situation == expected and advice.situation.model_fields_set == expected.model_fields_set
+            assert advice.to_dict() == mls.advise(expected).to_dict()
+    with ThreadPoolExecutor(2) as pool:
+        shared = mls.advise_many(plain[:1], executor=pool)[0]
+        shared.inputs["human_errors"]["other"] = 0.5  # the trace's mapping: the situation keeps its own
+        assert shared.situation.human_errors == {"expert": 0.005}
