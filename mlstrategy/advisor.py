@@ -77,7 +77,7 @@ def advise(
     else:
         from .facts import situation_and_given
 
-        model, inputs = situation_and_given(situation, facts)
+        model, inputs = situation_and_given(situation, facts, quick=base is None)  # tried above if base
     chosen: Settings | None = None
     fields: Mapping[str, Any] = default_setting_fields()
     if settings is not None and not (type(settings) is dict and not settings):

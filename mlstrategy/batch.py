@@ -65,9 +65,10 @@ def _consult_chunk(start: int, items: Sequence[Any], settings: Mapping[str, Any]
         try:
             # plain facts (a dict of them) need no Situation: it is built from the given facts if it is read,
             # and a pool sends back the given facts and the names set instead of pickling the model
-            inputs = given_facts(item) if type(item) is dict else None
+            tried = type(item) is dict
+            inputs = given_facts(item) if tried else None
             if inputs is None:
-                situation, inputs = situation_and_given(item, {})
+                situation, inputs = situation_and_given(item, {}, quick=not tried)
                 plain = None
             else:
                 situation, plain = None, (inputs, set(item))

@@ -602,15 +602,16 @@ class Situation(_Strict):
         return situation_from_mlflow(run_id, metric_names, tracking_uri, **facts)
 
 
-def situation_and_given(data: "Situation | Mapping[str, Any] | None", facts: dict[str, Any]
+def situation_and_given(data: "Situation | Mapping[str, Any] | None", facts: dict[str, Any], quick: bool = True
                          ) -> tuple[Situation, dict[str, Any]]:
     """`Situation.from_any(data, **facts)` and its `given()` facts, computed together when the input is plain
-    (then validating and dumping is one pass over the few values given, see `_quick_situation`)."""
-    if data is None:  # keywords only (the usual call): straight to the quick path
-        quick = _quick_situation(facts)
-        if quick is not None:
-            return quick
-    situation, given = Situation._read(data, facts, quick=data is not None)
+    (then validating and dumping is one pass over the few values given, see `_quick_situation`). `quick=False`:
+    the caller already tried `plain.given_facts` on this input (it found something only pydantic reads)."""
+    if data is None and quick:  # keywords only (the usual call): straight to the quick path
+        built = _quick_situation(facts)
+        if built is not None:
+            return built
+    situation, given = Situation._read(data, facts, quick=quick and data is not None)
     if given is None:
         given = _quick_given(situation)
     return situation, situation.given() if given is None else given

@@ -196,9 +196,15 @@ def given_facts(base: dict[str, Any]) -> dict[str, Any] | None:
     return given
 
 
-_DEFAULT_FIELDS = {f"setting:{name}": value for name, value in SETTINGS_DEFAULTS.items()}
+_DEFAULT_FIELDS: dict[str, Any] | None = None
 
 
 def default_setting_fields() -> dict[str, Any]:
     """The default settings as engine fields (`setting:min_gap` -> 0.001), shared: callers must not change it."""
+    global _DEFAULT_FIELDS
+    if _DEFAULT_FIELDS is None:  # on first use: the field-name protocol lives with the knowledge base, which
+        from .knowledge.fields import setting_field  # importing this module alone (facts does) need not load
+
+        # built whole, then published: a thread never sees it half-filled (two may build equal ones)
+        _DEFAULT_FIELDS = {setting_field(name): value for name, value in SETTINGS_DEFAULTS.items()}
     return _DEFAULT_FIELDS
