@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import sys
 from dataclasses import FrozenInstanceError
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-if sys.version_info >= (3, 11):  # 3.11's takes frozen_default among its **kwargs (named from 3.12)
+if TYPE_CHECKING:  # type checkers read PEP 681 from typeshed's typing_extensions on every Python (3.10 too)
+    from typing_extensions import dataclass_transform
+elif sys.version_info >= (3, 11):  # 3.11's takes frozen_default among its **kwargs (named from 3.12)
     from typing import dataclass_transform
-else:  # it only informs type checkers, which read it from typing's stubs on any version
+else:  # it only informs type checkers; at run time on 3.10 it does nothing
 
     def dataclass_transform(**_: Any) -> Any:
         return lambda function: function
