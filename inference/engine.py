@@ -673,9 +673,16 @@ class Engine:
             target = targets.get(key)
             if target is None:
                 continue
-            if type(value) is float and isfinite(value):  # most fields: encode_field's float case written out
+            kind = type(value)  # encode_field's scalar cases written out (nearly every field is one)
+            if kind is float and isfinite(value):
                 text = repr(value)
                 part = target[0] + (text if "e" not in text else _number(value))
+            elif kind is int:
+                part = target[0] + str(value)
+            elif kind is bool:
+                part = target[0] + ("true" if value else "false")
+            elif kind is str:
+                part = target[0] + _encode_string(value)
             else:
                 other = encode_field(key, value)
                 if other is None:

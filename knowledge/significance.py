@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping
 
 from .dsl import Ask, Diagnose, Recommend, Rule, Value, absent, all_of, any_of, diagnosed, eq, known, le
 from .fields import ci_high_field, ci_low_field
+from .snapshot import per_snapshot
 from .metrics import candidate_metrics, feasible_candidates, metric_direction, optimizing_metric
 
 __all__ = ["RULES", "wilson", "newcombe", "MEASURED"]
@@ -58,18 +59,34 @@ def newcombe(p1: float, n1: int | None, p2: float, n2: int | None, confidence: f
     return (d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2))
 
 
-def _wilson_bound(error: str, size: str, index: int) -> Callable[[Mapping[str, Any]], float]:
+def _wilson_interval(error: str, size: str) -> Callable[[Mapping[str, Any]], tuple[float, float]]:
+    """The rounded Wilson interval of one measured error, computed once per snapshot for both of its ends."""
+
+    @per_snapshot
+    def interval(facts: Mapping[str, Any]) -> tuple[float, float]:
+        low, high = wilson(facts[error], facts[size], facts["setting:confidence"])
+        return (round(low, 12), round(high, 12))
+
+    return interval
+
+
+def _newcombe_interval(high: tuple[str, str], low: tuple[str, str]) -> Callable[[Mapping[str, Any]], tuple[float, float]]:
+    """The rounded Newcombe interval of one gap, computed once per snapshot for both of its ends."""
+
+    @per_snapshot
+    def interval(facts: Mapping[str, Any]) -> tuple[float, float]:
+        bottom, top = newcombe(facts[high[0]], facts.get(high[1]), facts[low[0]], facts.get(low[1]),
+                               facts["setting:confidence"])
+        return (round(bottom, 12), round(top, 12))
+
+    return interval
+
+
+def _end(interval: Callable[[Mapping[str, Any]], tuple[float, float]], index: int) -> Callable[[Mapping[str, Any]], float]:
+    """One end (0: low, 1: high) of an interval shared by a rule's two values."""
+
     def compute(facts: Mapping[str, Any]) -> float:
-        return round(wilson(facts[error], facts[size], facts["setting:confidence"])[index], 12)
-
-    return compute
-
-
-def _newcombe_bound(high: tuple[str, str], low: tuple[str, str], index: int) -> Callable[[Mapping[str, Any]], float]:
-    def compute(facts: Mapping[str, Any]) -> float:
-        interval = newcombe(facts[high[0]], facts.get(high[1]), facts[low[0]], facts.get(low[1]),
-                            facts["setting:confidence"])
-        return round(interval[index], 12)
+        return interval(facts)[index]
 
     return compute
 
@@ -89,27 +106,29 @@ def _exact_sides(high: tuple[str, str], low: tuple[str, str]) -> Callable[[Mappi
 
 
 def _interval_rule(error: str, size: str) -> Rule:
+    interval = _wilson_interval(error, size)
     return Rule(
         id=f"significance.interval_{error}",
         section="Size of the dev and test sets",
         title=f"Wilson interval of the {error.replace('_', ' ')}",
         when=all_of(known(error), known(size)),
-        then=(Value(ci_low_field(error), _wilson_bound(error, size, 0), (error, size)),
-              Value(ci_high_field(error), _wilson_bound(error, size, 1), (error, size))),
+        then=(Value(ci_low_field(error), _end(interval, 0), (error, size)),
+              Value(ci_high_field(error), _end(interval, 1), (error, size))),
         because=(f"{{{error}}} measured on {{{size}}} examples: the true rate lies in {{ci_low:{error}}} to "
                  f"{{ci_high:{error}}} (Wilson interval, confidence {{setting:confidence}})."),
     )
 
 
 def _gap_interval_rule(gap: str, high: tuple[str, str], low: tuple[str, str], extra: tuple = ()) -> Rule:
+    interval = _newcombe_interval(high, low)
     return Rule(
         id=f"significance.interval_{gap}" + ("_dev" if extra else ""),
         section="Size of the dev and test sets",
         title=f"Newcombe interval of the {gap.replace('_', ' ')}",
         # tested whenever the size of either set is known; a set of unknown size counts as exact (the detail says so)
         when=all_of(known(gap), known(high[0]), known(low[0]), any_of(known(high[1]), known(low[1])), *extra),
-        then=(Value(ci_low_field(gap), _newcombe_bound(high, low, 0), (gap, *high, *low)),
-              Value(ci_high_field(gap), _newcombe_bound(high, low, 1), (gap, *high, *low))),
+        then=(Value(ci_low_field(gap), _end(interval, 0), (gap, *high, *low)),
+              Value(ci_high_field(gap), _end(interval, 1), (gap, *high, *low))),
         because=(f"{gap.replace('_', ' ').capitalize()} {{{gap}}} lies in {{ci_low:{gap}}} to {{ci_high:{gap}}} "
                  "(Newcombe's interval for a difference of two proportions, confidence {setting:confidence}; "
                  "conservative when the two sets are not independent samples)."),
