@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 from ._cached import cached
 from .inference.compile import CompiledKnowledge
-from .inference.engine import Firing, Trace, frozen
+from .inference.engine import Firing, Trace
 from .inference.plan import STEPS, plan_items, rank_diagnoses, rank_questions, rationale
 from .knowledge.catalog import ACTIONS, DIAGNOSES
 from .plain import SETTINGS_DEFAULTS, suggest
@@ -115,6 +115,12 @@ class MissingFact:
     rules: tuple[str, ...] = field(default=())
 
 
+_ACTION_TEXTS: dict[str, tuple[str, str]] = {name: (info.title, info.description) for name, info in ACTIONS.items()}
+"""Each catalogued action's title and description (an action the catalogue does not know shows its name)."""
+_new = object.__new__
+_set_dict = object.__setattr__
+
+
 class Advice:
     """Ranked diagnoses, an ordered action plan, derived values, questions and the reasoning graph."""
 
@@ -170,13 +176,17 @@ class Advice:
     @cached
     def actions(self) -> list[Action]:
         """The plan: each action once, with every reason, ordered by the diagnosis it addresses."""
-        reasons = self._reasons
+        known, reasons, texts = self._reason_of, self._reasons, _ACTION_TEXTS
         out = []
         for name, params, addresses, firings, step in plan_items(self.trace, self._ranked):
-            info = ACTIONS.get(name)
-            out.append(frozen(Action, name=name, title=info.title if info else name,
-                              description=info.description if info else "", params=params, addresses=addresses,
-                              reasons=reasons(firings), step=step))
+            title, description = texts.get(name) or (name, "")
+            # one firing nearly always recommended it: its reason, shared by every item that firing concluded
+            reason = known.get(firings[0].rule) if len(firings) == 1 else None
+            action = _new(Action)  # `frozen(Action, ...)` written out: this runs for every action of every advice
+            _set_dict(action, "__dict__", {
+                "name": name, "title": title, "description": description, "params": params, "addresses": addresses,
+                "reasons": (reason,) if reason is not None else reasons(firings), "step": step})
+            out.append(action)
         return out
 
     def steps(self) -> dict[str, list[Action]]:
