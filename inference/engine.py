@@ -258,6 +258,12 @@ def _key(name: str) -> str:
 
 def encode_field(key: str, value: Any) -> str | None:
     """`"key":value` for one engine-fact field (None for an absent value); collections become their size."""
+    text = encode_value(key, value)
+    return None if text is None else _key(key) + text
+
+
+def encode_value(key: str, value: Any) -> str | None:
+    """The JSON of one engine-fact field's value (None for an absent value); collections become their size."""
     if value is None:
         return None
     kind = type(value)
@@ -275,7 +281,7 @@ def encode_field(key: str, value: Any) -> str | None:
         text = str(len(value))  # the presence marker the engine matches on (see engine_fields)
     else:
         raise EngineError(f"field {key!r} is not a scalar: {kind.__name__}")
-    return _key(key) + text
+    return text
 
 
 def encode_fact(fields: Mapping[str, Any]) -> str:
@@ -447,17 +453,18 @@ class _Session:
 class _Rete:
     """One private durable_rules host over the knowledge base, its live session and what its facts carry."""
 
-    __slots__ = ("host", "ruleset", "handle", "wanted", "parts", "targets", "sid", "stale", "settings_key",
+    __slots__ = ("host", "ruleset", "handle", "wanted", "alias", "parts", "targets", "sid", "stale", "settings_key",
                  "settings_encoded")
 
-    def __init__(self, host: Any, wanted: dict[str, tuple[int, ...]], depth: int) -> None:
+    def __init__(self, host: Any, wanted: dict[str, tuple[int, ...]], depth: int, alias: Mapping[str, str]) -> None:
         self.host = host
         self.ruleset = host.get_ruleset(_RULESET)
         self.handle = self.ruleset._handle
         self.wanted = wanted  # field -> the strata whose facts carry it
+        self.alias = alias  # field -> its name in durable_rules' facts and conditions
         # the encoded fields of each stratum's fact, refilled by every consultation (under the engine's lock)
         self.parts: list[list[str]] = [[] for _ in range(depth)]
-        self.targets = _targets(wanted, self.parts)
+        self.targets = _targets(wanted, self.parts, alias)
         self.sid: str | None = None  # the live durable_rules session, if any
         self.stale: str | None = None  # a session abandoned by a fork, deleted when the next one opens
         self.settings_key: tuple | None = None
@@ -467,9 +474,48 @@ class _Rete:
 _Target = tuple[str, tuple[Callable[[str], None], ...]]
 
 
-def _targets(wanted: dict[str, tuple[int, ...]], parts: list[list[str]]) -> dict[str, _Target]:
-    """Each wanted field's `"key":` prefix and the `append` of each part list (stratum) it goes into."""
-    return {name: (_key(name), tuple(parts[stratum].append for stratum in strata)) for name, strata in wanted.items()}
+def _targets(wanted: dict[str, tuple[int, ...]], parts: list[list[str]], alias: Mapping[str, str]) -> dict[str, _Target]:
+    """Each wanted field's `"alias":` prefix and the `append` of each part list (stratum) it goes into."""
+    return {name: (_key(alias[name]), tuple(parts[stratum].append for stratum in strata))
+            for name, strata in wanted.items()}
+
+
+def _aliases(names: Iterable[str]) -> dict[str, str]:
+    """A short name for each field in durable_rules: A, B, ..., Z, AA, AB, ... (bijective base 26). Upper case,
+    so no alias is one of durable's own keys (`sid`, `id`, our stratum tag `t`, the `$` operators).
+
+    durable_rules reads each name of a fact char by char (hashing it) on every assert, keeps a copy of the fact
+    and writes it again into each firing's agenda entry; names such as `range_high:dev_set_overfitting` were most
+    of a stratum fact's bytes."""
+    out: dict[str, str] = {}
+    for number, name in enumerate(names, start=1):
+        text = ""
+        while number:
+            number, digit = divmod(number - 1, 26)
+            text = chr(65 + digit) + text
+        out[name] = text
+    return out
+
+
+def _alias_test(test: Mapping[str, Any], alias: Mapping[str, str]) -> dict[str, Any]:
+    """A condition's durable_rules JSON (`compile.condition_json`) with its fields renamed to their aliases: every
+    test is one key, `$and`/`$or` over tests, `$ex`/`$nex`/a comparison over {field: operand}, or an equality
+    {field: operand} (the stratum tag `t` keeps its name); an operand is a constant, {"$m": field}, or arithmetic
+    {"$mul"/"$add": {"$l": operand, "$r": operand}}."""
+    ((key, value),) = test.items()
+    if key in ("$and", "$or"):
+        return {key: [_alias_test(part, alias) for part in value]}
+    if key.startswith("$"):
+        return {key: {alias[field]: _alias_operand(operand, alias) for field, operand in value.items()}}
+    return {key if key == "t" else alias[key]: _alias_operand(value, alias)}
+
+
+def _alias_operand(operand: Any, alias: Mapping[str, str]) -> Any:
+    if not isinstance(operand, dict):
+        return operand
+    if "$m" in operand:
+        return {"$m": alias[operand["$m"]]}
+    return {key: {side: _alias_operand(part, alias) for side, part in sides.items()} for key, sides in operand.items()}
 
 
 def _settings_key(settings: Mapping[str, Any]) -> tuple:
@@ -526,6 +572,7 @@ class Engine:
                 if stratum not in wanted.setdefault(name, []):
                     wanted[name].append(stratum)
         self._all_wanted = {name: tuple(sorted(strata)) for name, strata in wanted.items()}
+        self._alias = _aliases(self._all_wanted)  # one naming for both hosts
         # A stratum none of whose rules can match is not asserted: each rule's condition fails while a field it
         # requires is absent (evaluate.required_fields, the engine's semantics). None: some rule may always match.
         needs: list[list[frozenset[str]]] = [[] for _ in range(self.knowledge.depth)]
@@ -559,12 +606,17 @@ class Engine:
         """A private durable_rules host over the given definitions."""
         # durable's Ruleset deletes each rule's "run" key and otherwise only serializes the definitions, so a copy of
         # each rule's top-level dict keeps the compiled knowledge intact (a deep copy cost ~20 ms of CLI start-up)
-        definitions = {name: {**definition, "run": _open_session}  # durable's dispatch is never used: _run_actions
+        # Fields appear under short aliases (`_aliases`), in the conditions as in the facts: durable_rules hashes and
+        # copies every name of a fact on each assert, and copies the whole fact into each firing's agenda entry.
+        alias = self._alias
+        definitions = {name: {**definition, "all": [{binding: _alias_test(test, alias)
+                                                       for binding, test in part.items()} for part in definition["all"]],
+                              "run": _open_session}  # durable's dispatch is never used: _run_actions
                        for name, definition in compiled.items()}
         # A session whose facts were all unhandled crashes durable_rules when deleted (free(): invalid size /
         # segfault), so each session starts with one fact that this catch-all rule handles, and nothing else.
         definitions[_SESSION_RULE] = {"all": [{"m": {"t": "open"}}], "run": _open_session}
-        return _Rete(_PrivateHost({_RULESET: definitions}), wanted, self._depth)
+        return _Rete(_PrivateHost({_RULESET: definitions}), wanted, self._depth, alias)
 
     def _rete(self, settings: Mapping[str, Any]) -> "_Rete":
         """The host for a consultation under these settings fields."""
@@ -684,10 +736,10 @@ class Engine:
             elif kind is str:
                 part = target[0] + _encode_string(value)
             else:
-                other = encode_field(key, value)
+                other = encode_value(key, value)
                 if other is None:
                     continue
-                part = other
+                part = target[0] + other
             for append in target[1]:
                 append(part)
 
@@ -697,7 +749,7 @@ class Engine:
         key = _settings_key(settings)
         if key != rete.settings_key:
             encoded: list[list[str]] = [[] for _ in range(self._depth)]
-            self._encode_into(settings.items(), _targets(rete.wanted, encoded))
+            self._encode_into(settings.items(), _targets(rete.wanted, encoded, rete.alias))
             rete.settings_encoded, rete.settings_key = encoded, key
         return rete.settings_encoded
 

@@ -504,3 +504,54 @@ def test_a_setting_scaled_by_anything_but_one_is_not_folded() -> None:
                    then=(Diagnose("variance"),), because="negated")
     found = foldable_settings((rule, negated), {"setting:min_gap": 0.001, "setting:small_gap": 0.01})
     assert found == {"setting:small_gap"}
+
+
+# ---------------------------------------------------------------- field aliases
+def test_aliases_are_distinct_upper_case_names_that_no_durable_key_can_be() -> None:
+    from mlstrategy.inference.engine import _aliases
+
+    names = [f"field_{index}" for index in range(2_000)]
+    aliases = _aliases(names)
+    assert list(aliases) == names
+    assert len(set(aliases.values())) == len(names)  # bijective base 26: A..Z, AA.., never two alike
+    assert all(re.fullmatch(r"[A-Z]+", alias) for alias in aliases.values())
+    assert [aliases[name] for name in names[:3]] + [aliases["field_25"], aliases["field_26"]] == ["A", "B", "C", "Z", "AA"]
+
+
+def test_every_field_the_host_sees_is_an_alias_in_its_conditions_and_its_facts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """durable_rules sees only aliases (its rules and the asserted facts agree on them, or no rule could match);
+    our own names stay in the trace. Checked on the conditions as the host is given them and on the facts sent."""
+    from mlstrategy.inference import engine as engine_module
+
+    engine = Engine(RULES)
+    alias = engine._alias
+    keys: set[str] = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$m":
+                    keys.add(value)
+                elif not key.startswith("$"):
+                    keys.add(key)
+                collect(value)
+        elif isinstance(node, list):
+            for item in node:
+                collect(item)
+
+    for definition in engine.knowledge.definitions.values():
+        renamed = [{binding: engine_module._alias_test(test, alias) for binding, test in part.items()}
+                   for part in definition["all"]]
+        collect(renamed)
+    assert keys - {"m", "t"} <= set(alias.values())
+
+    sent: list[str] = []
+    real = engine_module.durable_rules_engine.assert_fact
+    monkeypatch.setattr(engine_module.durable_rules_engine, "assert_fact",
+                        lambda handle, text: (sent.append(text), real(handle, text))[1])
+    from mlstrategy.plain import default_setting_fields
+
+    trace = engine.consult({**COURSE, "tasks": {"a": 1_000, "b": 10}, "train_size": 10_000}, default_setting_fields())
+    fields = {key for text in sent for key in json.loads(text)} - {"sid", "id", "t"}
+    assert fields and fields <= set(alias.values())
+    assert "avoidable_bias" in trace.facts and "tasks" in trace.inputs
