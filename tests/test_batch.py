@@ -54,7 +54,8 @@ def test_a_real_dask_local_cluster_gives_the_same_answers():
     else:
         distributed = pytest.importorskip("distributed")
         Client, LocalCluster = distributed.Client, distributed.LocalCluster
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    # ":0": any free port for its HTTP server (None means the default 8787, taken when two suites run at once)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         with Client(cluster) as client:
             results = mls.advise_many(RUNS, executor=client.get_executor(), chunksize=4)
     assert _summary(results) == _summary(mls.advise_many(RUNS))
