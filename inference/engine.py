@@ -12,7 +12,7 @@ handled here, once:
   only the fields some condition compares, no settings; other settings run on a second host built on first need;
 - facts encoded by us, never with an exponent lacking a decimal point (`1e-07` crashes the C parser),
   each with a unique `id`, each matching only rules of its own stratum (so never the state fact); the host sees
-  each field under a short alias (`A`, `B`, ..., in the conditions as in the facts), our names never leave here;
+  each field under a short alias (`A`, `B`, ..., in the conditions as in the facts); aliases never leave here;
 - a rule whose condition has an `any_of` fires once per satisfied branch: the compiler makes the branches mutually
   exclusive where it can (compile.py), and we keep the first firing only where it cannot;
 - every session's first fact (its opening fact) is matched by a catch-all rule: deleting a session whose facts
