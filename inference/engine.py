@@ -498,17 +498,27 @@ def _aliases(names: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def _aliased_condition(condition: list[dict[str, Any]], alias: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A rule's compiled condition, `[{"m": {"$and": [{"t": "s<stratum>"}, test]}}]` (`compile`), with the test's
+    fields renamed to their aliases; the stratum tag `t` keeps its name (a fact field named `t` gets an alias)."""
+    ((binding, both),) = condition[0].items()
+    tag, test = both["$and"]
+    if len(condition) != 1 or list(tag) != ["t"]:
+        raise EngineError(f"unexpected compiled condition {condition!r}")
+    return [{binding: {"$and": [tag, _alias_test(test, alias)]}}]
+
+
 def _alias_test(test: Mapping[str, Any], alias: Mapping[str, str]) -> dict[str, Any]:
     """A condition's durable_rules JSON (`compile.condition_json`) with its fields renamed to their aliases: every
     test is one key, `$and`/`$or` over tests, `$ex`/`$nex`/a comparison over {field: operand}, or an equality
-    {field: operand} (the stratum tag `t` keeps its name); an operand is a constant, {"$m": field}, or arithmetic
-    {"$mul"/"$add": {"$l": operand, "$r": operand}}."""
+    {field: operand}; an operand is a constant, {"$m": field}, or arithmetic {"$mul"/"$add": {"$l": operand,
+    "$r": operand}}."""
     ((key, value),) = test.items()
     if key in ("$and", "$or"):
         return {key: [_alias_test(part, alias) for part in value]}
     if key.startswith("$"):
         return {key: {alias[field]: _alias_operand(operand, alias) for field, operand in value.items()}}
-    return {key if key == "t" else alias[key]: _alias_operand(value, alias)}
+    return {alias[key]: _alias_operand(value, alias)}
 
 
 def _alias_operand(operand: Any, alias: Mapping[str, str]) -> Any:
@@ -610,8 +620,7 @@ class Engine:
         # Fields appear under short aliases (`_aliases`), in the conditions as in the facts: durable_rules hashes and
         # copies every name of a fact on each assert, and copies the whole fact into each firing's agenda entry.
         alias = self._alias
-        definitions = {name: {**definition, "all": [{binding: _alias_test(test, alias)
-                                                       for binding, test in part.items()} for part in definition["all"]],
+        definitions = {name: {**definition, "all": _aliased_condition(definition["all"], alias),
                               "run": _open_session}  # durable's dispatch is never used: _run_actions
                        for name, definition in compiled.items()}
         # A session whose facts were all unhandled crashes durable_rules when deleted (free(): invalid size /

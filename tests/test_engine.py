@@ -540,10 +540,12 @@ def test_every_field_the_host_sees_is_an_alias_in_its_conditions_and_its_facts(m
                 collect(item)
 
     for definition in engine.knowledge.definitions.values():
-        renamed = [{binding: engine_module._alias_test(test, alias) for binding, test in part.items()}
-                   for part in definition["all"]]
-        collect(renamed)
-    assert keys - {"m", "t"} <= set(alias.values())
+        renamed = engine_module._aliased_condition(definition["all"], alias)
+        for part in renamed:
+            tag, test = part["m"]["$and"]
+            assert tag == definition["all"][0]["m"]["$and"][0]  # the stratum tag keeps its name
+            collect(test)
+    assert keys and keys <= set(alias.values())
 
     sent: list[str] = []
     real = engine_module.durable_rules_engine.assert_fact
@@ -555,3 +557,20 @@ def test_every_field_the_host_sees_is_an_alias_in_its_conditions_and_its_facts(m
     fields = {key for text in sent for key in json.loads(text)} - {"sid", "id", "t"}
     assert fields and fields <= set(alias.values())
     assert "avoidable_bias" in trace.facts and "tasks" in trace.inputs
+
+
+def test_fields_named_like_the_engines_own_keys_are_facts_like_any_other() -> None:
+    """`t` (the stratum tag), `sid` and `id` are durable_rules' keys or ours; values of those names concluded by
+    one rule and compared by the next work like any other, since the host sees every field under an alias."""
+    from mlstrategy.knowledge.dsl import known
+    from mlstrategy.plain import default_setting_fields
+
+    names = ("t", "sid", "id")
+    make = Rule(id="test.make", section="Avoidable bias", title="Concludes odd names", when=known("train_error"),
+                then=tuple(Value(name, lambda facts, k=k: facts["train_error"] * k, ("train_error",))
+                           for k, name in enumerate(names, start=10)), because="{train_error}")
+    reads = [Rule(id=f"test.{name}", section="Avoidable bias", title=f"Reads {name}", when=gt(name, 1),
+                  then=(Value(f"{name}_seen", lambda facts, name=name: facts[name] * 2, (name,)),),
+                  because=f"{{{name}}} is above 1.") for name in names]
+    trace = Engine([make, *reads]).consult({"train_error": 0.1}, default_setting_fields())
+    assert [trace.facts.get(f"{name}_seen") for name in names] == [None, pytest.approx(2.2), pytest.approx(2.4)]  # t = 1.0: not > 1
