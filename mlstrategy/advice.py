@@ -115,8 +115,6 @@ class MissingFact:
     rules: tuple[str, ...] = field(default=())
 
 
-_ACTION_TEXTS: dict[str, tuple[str, str]] = {name: (info.title, info.description) for name, info in ACTIONS.items()}
-"""Each catalogued action's title and description (an action the catalogue does not know shows its name)."""
 _new = object.__new__
 _set_dict = object.__setattr__
 
@@ -176,10 +174,11 @@ class Advice:
     @cached
     def actions(self) -> list[Action]:
         """The plan: each action once, with every reason, ordered by the diagnosis it addresses."""
-        known, reasons, texts = self._reason_of, self._reasons, _ACTION_TEXTS
+        known, reasons = self._reason_of, self._reasons
         out = []
         for name, params, addresses, firings, step in plan_items(self.trace, self._ranked):
-            title, description = texts.get(name) or (name, "")
+            info = ACTIONS.get(name)  # read live, as why() and the graph read it
+            title, description = (info.title, info.description) if info is not None else (name, "")
             # one firing nearly always recommended it: its reason, shared by every item that firing concluded
             reason = known.get(firings[0].rule) if len(firings) == 1 else None
             action = _new(Action)  # `frozen(Action, ...)` written out: this runs for every action of every advice
