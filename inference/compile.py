@@ -307,6 +307,12 @@ def _check(rules: tuple[Rule, ...], producers: dict[str, list[str]]) -> None:
         for name in rule.settings():
             if setting_field(name) not in settings:
                 raise KnowledgeError(f"rule {rule.id} uses an unknown setting {name!r}")
+        for value in _constants(rule.when):
+            if not _json_constant(value):
+                raise KnowledgeError(
+                    f"rule {rule.id} compares with the constant {value!r}, which durable_rules cannot read (a number "
+                    "written with an exponent, not finite, or an integer of 2**53 or more): compare a scaled value "
+                    "instead (a rule concluding x * 1000, compared with 0.01, rather than x with 1e-05)")
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
@@ -315,6 +321,21 @@ def _check(rules: tuple[Rule, ...], producers: dict[str, list[str]]) -> None:
         concluded = rule.concludes()
         if len(set(concluded)) != len(concluded):
             raise KnowledgeError(f"rule {rule.id} concludes the same field twice")
+
+
+def _constants(condition: Any) -> Iterable[Any]:
+    """The values of the constants a condition compares with (in arithmetic too)."""
+    if isinstance(condition, (AllOf, AnyOf)):
+        for part in condition.parts:
+            yield from _constants(part)
+    elif isinstance(condition, Compare):
+        operands = [condition.right]
+        while operands:
+            operand = operands.pop()
+            if isinstance(operand, Const):
+                yield operand.value
+            elif isinstance(operand, (Times, Plus)):
+                operands += (operand.left, operand.right)
 
 
 def _top_level(condition: Any) -> tuple[Any, ...]:

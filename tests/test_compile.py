@@ -109,6 +109,22 @@ def test_a_setting_a_function_declares_must_exist() -> None:
         compile_knowledge([*RULES, typo])
 
 
+@pytest.mark.parametrize("value", [1e-07, 2.5e16, float("inf"), 2**53])
+def test_a_constant_durable_rules_cannot_read_is_refused_with_the_rule_named(value: Any) -> None:
+    """durable_rules refuses a ruleset with such a constant ("error code: 204", no rule named); the compiler says
+    which rule and why, in arithmetic too."""
+    from mlstrategy.knowledge.dsl import gt, times
+
+    for when in (gt("train_error", value), gt("dev_error", times("train_error", value))):
+        rule = Rule(id="test.constant", section=SECTIONS[0], title="t", when=when, because="x",
+                    then=(Value("x", lambda f: 1.0, ("train_error",)),))
+        with pytest.raises(KnowledgeError, match=r"rule test\.constant compares with the constant .*cannot read"):
+            compile_knowledge([*RULES, rule])
+    fine = Rule(id="test.constant", section=SECTIONS[0], title="t", when=gt("train_error", 0.0125), because="x",
+                then=(Value("x", lambda f: 1.0, ("train_error",)),))
+    assert "test.constant" in compile_knowledge([*RULES, fine]).strata
+
+
 def test_a_family_member_is_produced_by_its_familys_rules() -> None:
     from mlstrategy.inference.compile import producers_of
 
