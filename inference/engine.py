@@ -72,6 +72,7 @@ from durable import engine as _durable  # noqa: E402  (after the core, which it 
 _durable._unix_now = time.time
 
 from mlstrategy.knowledge.dsl import Ask, Diagnose, Recommend, Rule, Value, Values, setting_field
+from mlstrategy.knowledge.fields import family_prefix, is_family
 
 from .compile import CompiledKnowledge, compile_knowledge
 from .evaluate import required_fields
@@ -313,8 +314,8 @@ def _read_values(names: tuple[str, ...], facts: Mapping[str, Any]) -> dict[str, 
     """The fields a rule read, with their values; a family read (`f1:*`) stands for every member present."""
     out: dict[str, Any] = {}
     for name in names:
-        if name.endswith(":*"):
-            prefix = name[:-1]
+        if is_family(name):
+            prefix = family_prefix(name)
             out.update((key, value) for key, value in facts.items() if key.startswith(prefix) and value is not None)
         elif facts.get(name) is not None:
             out[name] = facts[name]

@@ -58,8 +58,10 @@ def family_of(field: str) -> str | None:
 
 
 def is_family(field: str) -> bool:
-    """Whether a read names a whole family (`f1:*`)."""
-    return field.endswith(SEPARATOR + WILDCARD)
+    """Whether a read names a whole family (`f1:*`): its name, after the first separator, is the wildcard alone (a
+    member whose own name ends in `:*`, such as `f1:A:*` of a candidate named `A:*`, is no family)."""
+    prefix, name = split_field(field)
+    return prefix is not None and name == WILDCARD
 
 
 def family_prefix(family_field: str) -> str:
