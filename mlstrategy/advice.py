@@ -119,6 +119,18 @@ _new = object.__new__
 _set_dict = object.__setattr__
 
 
+def _copy(value: Any) -> Any:
+    """A given fact with its own dicts and lists (a candidate's metrics, a curve), its scalars shared. A given list
+    holds one kind of item (candidates, or numbers, or names: `mlstrategy.plain` reads no other), so its first
+    item tells whether there is anything to copy inside it."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy(item) for item in value] if value and type(value[0]) in (dict, list) else list(value)
+    return value
+
+
 class Advice:
     """Ranked diagnoses, an ordered action plan, derived values, questions and the reasoning graph."""
 
@@ -131,11 +143,11 @@ class Advice:
         trace's inputs; their mappings are copied. `settings` None: the default settings, also on first access."""
         if situation is not None:
             self.situation = situation
-        else:  # the given facts' own mappings, as a validated Situation would hold them (advice.inputs shares
+        else:  # the given facts' own containers, as a validated Situation would hold them (advice.inputs shares
             given = trace.inputs if given is None else given  # the trace's, which a caller may change first)
             for value in given.values():
-                if type(value) is dict:
-                    given = {key: dict(item) if type(item) is dict else item for key, item in given.items()}
+                if type(value) is dict or type(value) is list:
+                    given = {key: _copy(item) for key, item in given.items()}
                     break
             self._given = given
         if settings is not None:

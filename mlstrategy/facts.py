@@ -36,7 +36,8 @@ from .files import (  # noqa: F401
     MAX_FILE_BYTES, MAX_YAML_BYTES, DuplicateKey, load_json, load_mapping, load_yaml, yaml_limit,
 )
 from .plain import FACT_GROUPS, given_facts, parse_text_value, suggest  # noqa: F401
-from .plain import BOOL, CHOICE, COUNT, COUNTS, FRACTION, FRACTIONS, LABEL, MAX_ENTRIES
+from .plain import BOOL, CHOICE, COUNT, COUNTS, FRACTION, FRACTIONS, LABEL, MAX_ENTRIES, NESTED
+from .plain import BOUNDS, CANDIDATES, CONFUSION, CURVE, NAMES, TALLY, WEIGHTS
 
 __all__ = [
     "Situation",
@@ -211,6 +212,10 @@ WholeNumber = Annotated[int, BeforeValidator(_no_bool)]
 Label = Annotated[str, Field(min_length=1, max_length=200)]
 Names = Annotated[list[Label], BeforeValidator(_sorted_set)]
 """Names whose order does not matter (tracked metrics); a set is read sorted."""
+Weight = Annotated[float, Field(gt=0), BeforeValidator(_finite)]
+"""A class weight: a finite number above 0."""
+Curve = Annotated[list[Annotated[float, Field(ge=0), BeforeValidator(_finite)]], BeforeValidator(_no_set)]
+"""A learning curve: per-epoch values of at least 0, oldest first (a list: a set has no order)."""
 
 
 class _Strict(BaseModel):
@@ -396,6 +401,10 @@ class Candidate(BaseModel):
         return {key: float(value) for key, value in (self.model_extra or {}).items()}
 
 
+Candidates = Annotated[list[Candidate], BeforeValidator(_no_set)]
+"""The models to choose between, in order (a list: a set has no order)."""
+
+
 class ErrorAnalysis(_Strict):
     """A tally over `examined` misclassified dev examples: how many fall in each category."""
 
@@ -454,10 +463,8 @@ class Situation(_Strict):
     precision: Fraction | None = Field(None, description="precision of one classifier")
     recall: Fraction | None = Field(None, description="recall of one classifier")
     confusion_matrix: ConfusionMatrix | None = Field(None, description="{tp, fp, fn, tn} of one binary classifier")
-    class_weights: dict[Label, Annotated[float, Field(gt=0), BeforeValidator(_finite)]] | None = Field(
-        None, description="class -> weight for a weighted error metric"
-    )
-    candidates: Annotated[list[Candidate], BeforeValidator(_no_set)] | None = Field(
+    class_weights: dict[Label, Weight] | None = Field(None, description="class -> weight for a weighted error metric")
+    candidates: Candidates | None = Field(
         None, description="models to choose between, with metric values", min_length=1)
     tracked_metrics: Names | None = Field(None, description="the metrics the team currently watches")
     maximize: Names | None = Field(None, description="metrics where higher is better")
@@ -481,14 +488,8 @@ class Situation(_Strict):
     stage_examples: dict[Label, Count] | None = Field(None, description="pipeline stage -> examples for it", min_length=1)
     stages_simpler: bool | None = Field(None, description="each pipeline stage is much simpler than the whole")
     # learning curves
-    train_curve: Annotated[list[Annotated[float, Field(ge=0), BeforeValidator(_finite)]],
-                           BeforeValidator(_no_set)] | None = Field(
-        None, description="per-epoch training loss or error, oldest first"
-    )
-    dev_curve: Annotated[list[Annotated[float, Field(ge=0), BeforeValidator(_finite)]],
-                         BeforeValidator(_no_set)] | None = Field(
-        None, description="per-epoch dev loss or error, oldest first"
-    )
+    train_curve: Curve | None = Field(None, description="per-epoch training loss or error, oldest first")
+    dev_curve: Curve | None = Field(None, description="per-epoch dev loss or error, oldest first")
 
     @field_validator("candidates", mode="before")
     @classmethod
@@ -623,6 +624,8 @@ def situation_and_given(data: "Situation | Mapping[str, Any] | None", facts: dic
 # the command line needs neither pydantic nor the models. `_quick_kinds` below is the truth the table is made of.
 _QUICK_FRACTION, _QUICK_COUNT, _QUICK_BOOL, _QUICK_LABEL, _QUICK_CHOICE, _QUICK_FRACTIONS, _QUICK_COUNTS = (
     FRACTION, COUNT, BOOL, LABEL, CHOICE, FRACTIONS, COUNTS)
+_QUICK_CONFUSION, _QUICK_CANDIDATES, _QUICK_BOUNDS, _QUICK_TALLY, _QUICK_WEIGHTS, _QUICK_CURVE, _QUICK_NAMES = (
+    CONFUSION, CANDIDATES, BOUNDS, TALLY, WEIGHTS, CURVE, NAMES)
 _QUICK_ENTRIES = MAX_ENTRIES
 
 
@@ -640,27 +643,85 @@ def _quick_kinds() -> tuple[dict[str, int], dict[str, Any]]:
             or Situation.__pydantic_post_init__ is not None or Situation.__new__ is not object.__new__
             or any(info.default is not None for info in Situation.model_fields.values())):
         return kinds, extra  # the checks below, and building the model as model_construct does, may not be right
-    validated = {field for decorator in decorators.field_validators.values() for field in decorator.info.fields}
+    validated: dict[str, set[str]] = {}  # field -> the names of its field validators
+    for decorator_name, decorator in decorators.field_validators.items():
+        for field in decorator.info.fields:
+            validated.setdefault(field, set()).add(decorator_name)
     simple: dict[Any, int] = {Fraction | None: _QUICK_FRACTION, Count | None: _QUICK_COUNT, bool | None: _QUICK_BOOL,
               Label | None: _QUICK_LABEL}
     mappings: dict[Any, int] = {dict[Label, Fraction] | None: _QUICK_FRACTIONS, dict[Label, Count] | None: _QUICK_COUNTS}
+    nested = _nested_kinds()
     at_least_one = FieldInfo.from_field(None, min_length=1).metadata
     for name, info in Situation.model_fields.items():
-        if (name in validated or "*" in validated or info.exclude or info.alias is not None
+        if ("*" in validated or info.exclude or info.alias is not None
                 or info.validation_alias is not None or info.serialization_alias is not None):
             continue
         annotation, metadata = info.annotation, info.metadata
+        if name in validated:  # only the candidates' own two validators, which the quick reader restates
+            if (name, annotation, metadata, validated[name]) == ("candidates", Candidates | None, at_least_one,
+                                                                  {"_candidates_by_name", "_unique_candidates"}):
+                if Candidates | None in nested:
+                    kinds[name] = nested[Candidates | None]
+            continue
         inner = [arg for arg in get_args(annotation) if arg is not type(None)]
         if not metadata and annotation in simple:
             kinds[name] = simple[annotation]
         elif annotation in mappings and metadata in ([], at_least_one):
             kinds[name] = mappings[annotation]
             extra[name] = 1 if metadata else 0
+        elif not metadata and annotation in nested and annotation != Candidates | None:
+            kinds[name] = nested[annotation]
         elif (not metadata and len(inner) == 1 and typing.get_origin(inner[0]) is Literal
               and all(type(choice) is str for choice in get_args(inner[0]))):
             kinds[name] = _QUICK_CHOICE
             extra[name] = frozenset(get_args(inner[0]))
     return kinds, extra
+
+
+_STRICT_CONFIG = {"extra": "forbid", "frozen": True, "str_strip_whitespace": True}
+_NESTED_SHAPES: dict[Any, tuple[type[BaseModel], dict[str, Any], dict[str, tuple[Any, Any]], set[str]]] = {
+    ConfusionMatrix | None: (ConfusionMatrix, _STRICT_CONFIG, {side: (Count, ...) for side in ("tp", "fp", "fn", "tn")},
+                             {"_known_keys"}),
+    dict[Label, Bound] | None: (Bound, _STRICT_CONFIG, {"max": (Number | None, None), "min": (Number | None, None)},
+                                {"_known_keys", "_one_side"}),
+    ErrorAnalysis | None: (ErrorAnalysis, _STRICT_CONFIG, {
+        "examined": (Annotated[int, Field(gt=0), BeforeValidator(_no_bool)], ...),
+        "categories": (dict[Label, Count], dict), "mislabeled": (Count, 0)}, {"_known_keys", "_within_examined"}),
+    Candidates | None: (Candidate, {"extra": "allow", "frozen": True}, {
+        "name": (Label, ...), "errors_by_class": (dict[Label, Fraction] | None, None)},
+        {"_percent_metrics", "_metrics_are_numbers"}),
+}
+"""The nested models the quick path reads, as `mlstrategy.plain`'s readers were written for them: config, each
+field's annotation and default (`...`: required; a callable: its default factory) and the validators' names."""
+
+
+def _nested_kinds() -> dict[Any, int]:
+    """The nested parts the quick path reads, by their exact annotation: a part whose model differs in any way
+    from `_NESTED_SHAPES` (a field, a default, a validator, the config) leaves the quick path."""
+    kinds: dict[Any, int] = {dict[Label, Weight] | None: WEIGHTS, Curve | None: CURVE, Names | None: NAMES}
+    for annotation, kind in ((ConfusionMatrix | None, CONFUSION), (dict[Label, Bound] | None, BOUNDS),
+                             (ErrorAnalysis | None, TALLY), (Candidates | None, CANDIDATES)):
+        model, config, fields, validators = _NESTED_SHAPES[annotation]
+        decorators = model.__pydantic_decorators__
+        expected = {name: FieldInfo.from_annotated_attribute(
+            field_type, Field(default_factory=default) if callable(default) else default)
+            for name, (field_type, default) in fields.items()}
+        if (dict(model.model_config) == config
+                and {*decorators.model_validators, *decorators.field_validators} == validators
+                and not (decorators.validators or decorators.root_validators or decorators.field_serializers
+                         or decorators.model_serializers or decorators.computed_fields or model.__private_attributes__)
+                and model.__pydantic_post_init__ is None
+                and list(model.model_fields) == list(expected)
+                and all(_same_field(model.model_fields[name], info) for name, info in expected.items())):
+            kinds[annotation] = kind
+    return kinds
+
+
+def _same_field(info: FieldInfo, expected: FieldInfo) -> bool:
+    return (info.annotation == expected.annotation and info.metadata == expected.metadata
+            and info.default == expected.default and info.default_factory is expected.default_factory
+            and info.alias is None and info.validation_alias is None and info.serialization_alias is None
+            and not info.exclude)
 
 
 _QUICK_KINDS, _QUICK_EXTRA = _quick_kinds()
@@ -675,12 +736,18 @@ def _quick_situation(base: dict[str, Any]) -> tuple[Situation, dict[str, Any]] |
     """The Situation that `Situation.model_validate(base)` returns, and its given() facts, when `plain.given_facts`
     reads every value (see `mlstrategy.plain`); otherwise None, and pydantic reads the input."""
     given = given_facts(base)
-    return None if given is None else (situation_of_given(given, base), given)
+    if given is None or any(_QUICK_KINDS[key] >= NESTED for key in given):
+        return None  # a nested part is a model: pydantic builds it from the input at once (as fast as from `given`)
+    return situation_of_given(given, base), given
 
 
 def situation_of_given(given: dict[str, Any], base: Any = None) -> Situation:
     """The Situation holding the given facts that `plain.given_facts` read, built as `model_construct` builds one
     (no validation: they were checked); `base` is the input they were read from (its keys are the fields set)."""
+    if any(_QUICK_KINDS.get(key, NESTED) >= NESTED for key in given):  # nested parts are models of their own:
+        situation = Situation.model_validate(given)  # pydantic builds them from the given facts (valid, as read)
+        _object_setattr(situation, "__pydantic_fields_set__", set(given if base is None else base))
+        return situation
     situation = _new_object(Situation)  # as BaseModel.model_construct builds an instance (Situation has no __new__)
     values = situation.__dict__
     values.update(_NO_VALUES)  # every field, in declaration order
@@ -709,7 +776,7 @@ def _quick_given(situation: Situation) -> dict[str, Any] | None:
         if value is None:
             continue
         kind = kinds.get(key)
-        if kind is None:
+        if kind is None or kind >= NESTED:  # a nested part is a model: its dump is pydantic's to write
             return None
         wanted = types_of[kind]
         if kind < _QUICK_FRACTIONS:

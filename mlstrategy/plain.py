@@ -1,12 +1,15 @@
 """Plain input without pydantic: what a consultation of plain values (the command line's flags, keywords, a
 parsed YAML file of numbers and names) needs of the fact base, read from a table of the models.
 
-Nearly every situation is a few plain values: floats in [0, 1] (or "8%") for error levels, whole numbers for
-sizes, short names, booleans. `given_facts` checks such values exactly as pydantic would and returns the given
-facts as `Situation.given()` would; anything else (a nested part, an unusual value, any value pydantic would
-refuse or change) returns None, and the caller validates with pydantic (`mlstrategy.facts`), so every error and
-every unusual value is read by the models as before. The models load only then: importing pydantic and
-defining them is about 180 ms of a command line's start on our 2-core machine, for a consultation of 0.4 ms.
+Nearly every situation is plain values: floats in [0, 1] (or "8%") for error levels, whole numbers for sizes,
+short names, booleans, and nested parts made of them (a confusion matrix, candidates with their metrics, the
+satisficing bounds, an error-analysis tally, class weights, learning curves, metric names). `given_facts`
+checks such values exactly as pydantic would and returns the given facts as `Situation.given()` would; anything
+else (an unusual value, any value pydantic would refuse or change) returns None, and the caller validates with
+pydantic (`mlstrategy.facts`), so every error and every unusual value is read by the models as before. The
+models load only then: importing pydantic and defining them is about 180 ms of a command line's start on our
+2-core machine, for a consultation of 0.4 ms (1.5 ms with every topic), and validating a situation with every
+topic costs pydantic about 140 us where these checks take about 20.
 
 The table (`_model_table.py`) is generated from the models (`mlstrategy.facts.model_table`); a test fails,
 and says how to regenerate it, whenever the models and the table differ.
@@ -14,6 +17,7 @@ and says how to regenerate it, whenever the models and the table differ.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 from . import _model_table as _table
@@ -31,11 +35,21 @@ FACT_HELP: dict[str, str] = _table.FACT_HELP
 """Each fact's description (the command line's --help)."""
 
 FRACTION, COUNT, BOOL, LABEL, CHOICE, FRACTIONS, COUNTS = range(7)
-"""The kinds of value read here; the mappings last."""
+"""The kinds of value read here: scalars, then mappings of labels to scalars."""
+CONFUSION, CANDIDATES, BOUNDS, TALLY, WEIGHTS, CURVE, NAMES = range(7, 14)
+"""The nested parts read here (each by its reader in `_NESTED`): a confusion matrix, the candidates, the
+satisficing bounds, an error-analysis tally, class weights, a learning curve, a list of metric names."""
+NESTED = CONFUSION
 MAX_COUNT = 10**15
 """The largest count (`Count`'s bound)."""
 MAX_ENTRIES = 1_000
-"""A mapping (human_errors, tasks) with more entries than this goes through pydantic (and the expanded-size check)."""
+"""A mapping (human_errors, tasks) or a list of candidates or names with more entries than this goes through
+pydantic (and the expanded-size check)."""
+MAX_CURVE = 100_000
+"""A learning curve with more points than this goes through pydantic (and the expanded-size check)."""
+_LARGEST = sys.float_info.max
+MAX_EXACT_INT = 2**53
+"""Integers up to this size convert to a float exactly (a metric bound, a class weight, a curve point given as 3)."""
 LABEL_LENGTH = 200
 """`Label`'s max_length."""
 
@@ -135,6 +149,169 @@ def _plain_count(text: str) -> bool:
     return 0 < len(text) <= 15 and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0")
 
 
+def _plain_int(value: Any, low: int = 0, high: int = MAX_COUNT) -> bool:
+    """True for an int (not a bool or a subclass) in [low, high]."""
+    return type(value) is int and low <= value <= high
+
+
+def _plain_number(value: Any) -> float | None:
+    """The float pydantic's `Number` (a finite float; an int converts) makes of `value`, or None where it may
+    do anything else (an int too large to convert exactly, a bool, a numpy scalar, a string)."""
+    if type(value) is float:
+        return value if math.isfinite(value) else None
+    if type(value) is int and -MAX_EXACT_INT <= value <= MAX_EXACT_INT:
+        return float(value)
+    return None
+
+
+def _plain_counts(value: Any, high: int = MAX_COUNT) -> dict[str, int] | None:
+    """A new dict of plain labels to whole numbers in [0, high] (a tally's categories), or None."""
+    if type(value) is not dict or len(value) > MAX_ENTRIES:
+        return None
+    for label, item in value.items():
+        if not _plain_label(label) or not _plain_int(item, 0, high):
+            return None
+    return dict(value)
+
+
+def _confusion_matrix(value: Any) -> dict[str, Any] | None:
+    """`ConfusionMatrix`: exactly tp, fp, fn and tn, each a whole number; written in that order."""
+    if type(value) is not dict or len(value) != 4:
+        return None
+    matrix = {"tp": value.get("tp"), "fp": value.get("fp"), "fn": value.get("fn"), "tn": value.get("tn")}
+    for count in matrix.values():  # a missing side is None: no int
+        if type(count) is not int or not 0 <= count <= MAX_COUNT:
+            return None
+    return matrix
+
+
+def _candidate(value: Any) -> dict[str, Any] | None:
+    """`Candidate`: a plain name, metric values that are finite numbers (kept as given, int or float; a "92%"
+    text is left to pydantic), and errors by class as fractions; written name, errors_by_class, then the metrics
+    in their order."""
+    if type(value) is not dict or not _plain_label(value.get("name")):
+        return None
+    out: dict[str, Any] = {"name": value["name"]}
+    errors = value.get("errors_by_class")
+    if errors is not None:
+        if type(errors) is not dict or len(errors) > MAX_ENTRIES:
+            return None
+        for label, item in errors.items():
+            if not _plain_label(label) or type(item) is not float or not 0.0 <= item <= 1.0:
+                return None
+        out["errors_by_class"] = dict(errors)
+    for metric, number in value.items():
+        if metric == "name" or metric == "errors_by_class":
+            continue
+        if not _plain_label(metric):
+            return None
+        kind = type(number)
+        if not ((kind is float and math.isfinite(number)) or (kind is int and -MAX_COUNT <= number <= MAX_COUNT)):
+            return None
+        out[metric] = number
+    return out
+
+
+def _candidates(value: Any) -> list[dict[str, Any]] | None:
+    """The candidates: a list of 1 to MAX_ENTRIES `Candidate`s with distinct names, or the mapping form
+    {name: metrics}, read as the list [{"name": name, **metrics}] (a "name" among the metrics is left to pydantic)."""
+    if type(value) is dict:
+        if any(type(metrics) is not dict or "name" in metrics for metrics in value.values()):
+            return None
+        value = [{"name": name, **metrics} for name, metrics in value.items()]
+    elif type(value) is not list:
+        return None
+    if not 1 <= len(value) <= MAX_ENTRIES:
+        return None
+    out = []
+    names = set()
+    for item in value:
+        candidate = _candidate(item)
+        if candidate is None or candidate["name"] in names:
+            return None
+        names.add(candidate["name"])
+        out.append(candidate)
+    return out
+
+
+def _bounds(value: Any) -> dict[str, dict[str, float]] | None:
+    """The satisficing bounds: metric -> `Bound` ({max}, {min} or both, min at most max), written max then min."""
+    if type(value) is not dict or len(value) > MAX_ENTRIES:
+        return None
+    out = {}
+    for metric, bound in value.items():
+        if not _plain_label(metric) or type(bound) is not dict or not bound or not bound.keys() <= {"max", "min"}:
+            return None
+        read: dict[str, float] = {}
+        for side in ("max", "min"):
+            given = bound.get(side)
+            if given is not None:
+                number = _plain_number(given)
+                if number is None:
+                    return None
+                read[side] = number
+        if not read or ("max" in read and "min" in read and read["min"] > read["max"]):
+            return None
+        out[metric] = read
+    return out
+
+
+def _tally(value: Any) -> dict[str, Any] | None:
+    """`ErrorAnalysis`: examined (a whole number above 0), categories and mislabeled (counts of at most examined),
+    written with every field (the defaults, {} and 0, too)."""
+    if type(value) is not dict or "examined" not in value or not value.keys() <= {"examined", "categories", "mislabeled"}:
+        return None
+    examined = value["examined"]
+    if not _plain_int(examined, 1):
+        return None
+    categories = _plain_counts(value.get("categories", {}), examined)
+    mislabeled = value.get("mislabeled", 0)
+    if categories is None or not _plain_int(mislabeled, 0, examined):
+        return None
+    return {"examined": examined, "categories": categories, "mislabeled": mislabeled}
+
+
+def _weights(value: Any) -> dict[str, float] | None:
+    """Class weights: plain labels to numbers above 0, as floats."""
+    if type(value) is not dict or len(value) > MAX_ENTRIES:
+        return None
+    out = {}
+    for label, weight in value.items():
+        number = _plain_number(weight)
+        if not _plain_label(label) or number is None or not number > 0:
+            return None
+        out[label] = number
+    return out
+
+
+def _curve(value: Any) -> list[float] | None:
+    """A learning curve: a list (in order) of up to MAX_CURVE numbers of at least 0, as floats."""
+    if type(value) is not list or len(value) > MAX_CURVE:
+        return None
+    if all(type(point) is float and 0.0 <= point <= _LARGEST for point in value):  # the usual curve (NaN fails)
+        return list(value)
+    out = []
+    for point in value:
+        number = _plain_number(point)
+        if number is None or not number >= 0:
+            return None
+        out.append(number)
+    return out
+
+
+def _names(value: Any) -> list[str] | None:
+    """Metric names: a list of plain labels (a set, read sorted, is left to pydantic)."""
+    if type(value) is not list or len(value) > MAX_ENTRIES or not all(_plain_label(name) for name in value):
+        return None
+    return list(value)
+
+
+_NESTED = {CONFUSION: _confusion_matrix, CANDIDATES: _candidates, BOUNDS: _bounds, TALLY: _tally, WEIGHTS: _weights,
+           CURVE: _curve, NAMES: _names}
+"""Each nested kind's reader: the value as `Situation.given()` writes it (new containers), or None where pydantic
+may read it otherwise or refuse it."""
+
+
 def given_facts(base: dict[str, Any]) -> dict[str, Any] | None:
     """What `Situation.model_validate(base).given()` returns, when every value is one pydantic stores as it is or
     reads as this does (see the module's docstring); otherwise None, and pydantic reads the input. Mappings in
@@ -174,7 +351,7 @@ def given_facts(base: dict[str, Any]) -> dict[str, Any] | None:
         elif kind == CHOICE:
             if type(value) is not str or value not in extra[key]:
                 return None
-        else:  # a mapping of labels to fractions or to counts
+        elif kind < NESTED:  # a mapping of labels to fractions or to counts
             if type(value) is not dict or not extra[key] <= len(value) <= MAX_ENTRIES:
                 return None
             for label, item in value.items():
@@ -186,6 +363,10 @@ def given_facts(base: dict[str, Any]) -> dict[str, Any] | None:
                 elif type(item) is not int or not 0 <= item <= MAX_COUNT:
                     return None
             value = dict(value)
+        else:
+            value = _NESTED[kind](value)
+            if value is None:
+                return None
         given[key] = value
         position = positions[key]
         if position < last:

@@ -118,9 +118,12 @@ def _command_process(extra_env: dict[str, str], *argv: str) -> list[str]:
 def test_the_command_process_leaves_pydantic_and_its_plugins_to_the_users_environment():
     # plain advice: pydantic is never imported, so it never scans the installed distributions for plugins
     assert _command_process({}, "advise", *FLAGS, "--format", "text") == ["0", "True", "None", "True", "True"]
-    # a nested part is read by the models, built after the start-up in the user's environment: pydantic loads
-    # its plugins, and the user's own PYDANTIC_DISABLE_PLUGINS is theirs, untouched
-    nested = ["--confusion-matrix", "{tp: 80, fp: 10, fn: 10, tn: 900}"]
+    # a nested part made of plain values is read without the models too
+    assert _command_process({}, "advise", *FLAGS, "--confusion-matrix", "{tp: 80, fp: 10, fn: 10, tn: 900}", "--format",
+                            "text") == ["0", "True", "None", "True", "True"]
+    # a value only the models read (a metric typed as a percentage) is read by them, built after the start-up in
+    # the user's environment: pydantic loads its plugins, and the user's own PYDANTIC_DISABLE_PLUGINS is theirs
+    nested = ["--candidates", "[{name: A, accuracy: '92%'}]"]
     assert _command_process({}, "advise", *FLAGS, *nested, "--format", "text") == [
         "0", "True", "None", "False", "True"]
     assert _command_process({"PYDANTIC_DISABLE_PLUGINS": "some_plugin"}, "advise", *FLAGS, *nested, "--format",
@@ -138,7 +141,7 @@ def test_importing_the_command_line_leaves_the_process_as_it_was():
             "from mlstrategy.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             "    main(['advise', '--human-error', '1%', '--train-error', '8%', '--dev-error', '10%',\n"
-            "          '--confusion-matrix', '{tp: 80, fp: 10, fn: 10, tn: 900}'])\n"  # a part pydantic reads
+            "          '--candidates', \"[{name: A, accuracy: '92%'}]\"])\n"  # a value only pydantic reads
             "print(loader._plugins is None, gc.isenabled(), gc.get_freeze_count() - frozen)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.split() == ["False", "True", "0"]
