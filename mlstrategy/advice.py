@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -29,7 +29,7 @@ from .inference.compile import CompiledKnowledge
 from .inference.engine import Firing, Trace
 from .inference.plan import STEPS, plan_items, rank_diagnoses, rank_questions, rationale
 from .knowledge.catalog import ACTIONS, DIAGNOSES
-from .plain import SETTINGS_DEFAULTS, suggest
+from .plain import KINDS, NESTED, SETTINGS_DEFAULTS, suggest
 
 __all__ = ["Advice", "Diagnosis", "Action", "Reason", "MissingFact", "STEPS"]
 
@@ -136,19 +136,25 @@ class Advice:
 
     def __init__(self, situation: "Situation | None", settings: "Settings | None", trace: Trace,
                  knowledge: CompiledKnowledge, fields_set: "set[str] | None" = None,
-                 given: "dict[str, Any] | None" = None) -> None:
+                 given: "dict[str, Any] | None" = None, source: "Mapping[str, Any] | None" = None) -> None:
         """`situation` None: the consultation read plain input without pydantic (`mlstrategy.plain`); the
         Situation is built from the given facts on first access, with `fields_set` as the fields the caller set.
         The given facts are `given` (a pool's, so that the trace it sent is not rebuilt until read), else the
-        trace's inputs; their mappings are copied. `settings` None: the default settings, also on first access."""
+        trace's inputs; their containers are copied. `source`: the caller's input they were read from; when they
+        hold a nested part (a model of its own), the Situation is validated from a copy of it, so that the nested
+        models record what the caller set, as pydantic's own reading does. `settings` None: the default settings,
+        also on first access."""
         if situation is not None:
             self.situation = situation
         else:  # the given facts' own containers, as a validated Situation would hold them (advice.inputs shares
             given = trace.inputs if given is None else given  # the trace's, which a caller may change first)
-            for value in given.values():
-                if type(value) is dict or type(value) is list:
-                    given = {key: _copy(item) for key, item in given.items()}
-                    break
+            if source is not None and any(KINDS.get(key, NESTED) >= NESTED for key in given):
+                given = {key: _copy(item) for key, item in source.items()}  # plain values: dicts, lists, scalars
+            else:
+                for value in given.values():
+                    if type(value) is dict or type(value) is list:
+                        given = {key: _copy(item) for key, item in given.items()}
+                        break
             self._given = given
         if settings is not None:
             self.settings = settings

@@ -89,7 +89,7 @@ def advise(
             chosen = None
     engine = engine or default_engine()
     trace = engine.consult(inputs, fields)
-    return Advice(model, chosen, trace, engine.knowledge, fields_set)
+    return Advice(model, chosen, trace, engine.knowledge, fields_set, source=base if model is None else None)
 
 
 def rules() -> tuple[Rule, ...]:

@@ -154,8 +154,10 @@ def advise_many(
                 plain = entry[3]
                 if plain is None:
                     results.append(Advice(entry[1], chosen, trace, engine.knowledge))
-                else:  # plain facts: the Situation is built from the given facts if it is read
-                    results.append(Advice(None, chosen, trace, engine.knowledge, plain[1], given=plain[0]))
+                else:  # plain facts (a dict): the Situation is built from the given facts or the item if read
+                    item = items[len(results)]  # one result per item, in order
+                    results.append(Advice(None, chosen, trace, engine.knowledge, plain[1], given=plain[0],
+                                          source=item if isinstance(item, Mapping) else None))
             else:
                 results.append(BatchError(*entry[1:]))
     return results

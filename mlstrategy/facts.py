@@ -743,9 +743,12 @@ def _quick_situation(base: dict[str, Any]) -> tuple[Situation, dict[str, Any]] |
 
 def situation_of_given(given: dict[str, Any], base: Any = None) -> Situation:
     """The Situation holding the given facts that `plain.given_facts` read, built as `model_construct` builds one
-    (no validation: they were checked); `base` is the input they were read from (its keys are the fields set)."""
+    (no validation: they were checked); `base` is the input they were read from (its keys are the fields set).
+    With a nested part, `given` is validated instead: pass the input itself (a copy), as `Advice` keeps it."""
     if any(_QUICK_KINDS.get(key, NESTED) >= NESTED for key in given):  # nested parts are models of their own:
-        situation = Situation.model_validate(given)  # pydantic builds them from the given facts (valid, as read)
+        # pydantic builds them, from the caller's input as Advice keeps it (then the nested models record what the
+        # caller set), else from the given facts (the same values; a tally's defaults then count as set)
+        situation = Situation.model_validate(given)
         _object_setattr(situation, "__pydantic_fields_set__", set(given if base is None else base))
         return situation
     situation = _new_object(Situation)  # as BaseModel.model_construct builds an instance (Situation has no __new__)

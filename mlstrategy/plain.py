@@ -47,6 +47,9 @@ MAX_ENTRIES = 1_000
 pydantic (and the expanded-size check)."""
 MAX_CURVE = 100_000
 """A learning curve with more points than this goes through pydantic (and the expanded-size check)."""
+MAX_CANDIDATE_VALUES = 100_000
+"""Candidates holding more metric values and errors by class than this in all go through pydantic (and the
+expanded-size check): a YAML file can give every candidate the same shared mapping of metrics."""
 _LARGEST = sys.float_info.max
 MAX_EXACT_INT = 2**53
 """Integers up to this size convert to a float exactly (a metric bound, a class weight, a curve point given as 3)."""
@@ -200,7 +203,11 @@ def _candidate(value: Any) -> dict[str, Any] | None:
             if not _plain_label(label) or type(item) is not float or not 0.0 <= item <= 1.0:
                 return None
         out["errors_by_class"] = dict(errors)
+    if len(value) - 1 - ("errors_by_class" in value) > MAX_ENTRIES:  # metrics, besides the name and errors by class
+        return None
     for metric, number in value.items():
+        if type(metric) is not str:  # before comparing it: an object's own __eq__ could do anything
+            return None
         if metric == "name" or metric == "errors_by_class":
             continue
         if not _plain_label(metric):
@@ -215,8 +222,9 @@ def _candidate(value: Any) -> dict[str, Any] | None:
 def _candidates(value: Any) -> list[dict[str, Any]] | None:
     """The candidates: a list of 1 to MAX_ENTRIES `Candidate`s with distinct names, or the mapping form
     {name: metrics}, read as the list [{"name": name, **metrics}] (a "name" among the metrics is left to pydantic)."""
-    if type(value) is dict:
-        if any(type(metrics) is not dict or "name" in metrics for metrics in value.values()):
+    if type(value) is dict:  # sizes first: every name may share one mapping of metrics (a YAML alias)
+        if (len(value) > MAX_ENTRIES or sum(map(len, value.values())) > MAX_CANDIDATE_VALUES
+                or any(type(metrics) is not dict or "name" in metrics for metrics in value.values())):
             return None
         value = [{"name": name, **metrics} for name, metrics in value.items()]
     elif type(value) is not list:
@@ -225,9 +233,13 @@ def _candidates(value: Any) -> list[dict[str, Any]] | None:
         return None
     out = []
     names = set()
+    values = 0
     for item in value:
         candidate = _candidate(item)
         if candidate is None or candidate["name"] in names:
+            return None
+        values += len(candidate) + len(candidate.get("errors_by_class", ()))
+        if values > MAX_CANDIDATE_VALUES:
             return None
         names.add(candidate["name"])
         out.append(candidate)
@@ -364,7 +376,10 @@ def given_facts(base: dict[str, Any]) -> dict[str, Any] | None:
                     return None
             value = dict(value)
         else:
-            value = _NESTED[kind](value)
+            try:
+                value = _NESTED[kind](value)
+            except Exception:  # a key whose __eq__ raises, say: pydantic's validation meets it as before
+                return None
             if value is None:
                 return None
         given[key] = value

@@ -3,6 +3,7 @@ give exactly what pydantic gives (values, their types and order, the fields set,
 other input, valid or not, to pydantic."""
 from __future__ import annotations
 
+import copy
 import math
 import sys
 from pathlib import Path
@@ -59,6 +60,7 @@ def assert_same_model(quick: Situation, slow: Situation) -> None:
     assert quick == slow and repr(quick) == repr(slow)
     assert same(quick.given(), slow.given())
     assert same(quick.model_dump(), slow.model_dump())
+    assert same(quick.model_dump(exclude_unset=True), slow.model_dump(exclude_unset=True))  # nested models' too
 
 
 plain_labels = st.text("abcxyz _-.%", min_size=1, max_size=5).map(str.strip).filter(bool)
@@ -266,7 +268,9 @@ def test_the_quick_path_builds_what_pydantic_builds(data):
     if read is not None:  # taken only for input pydantic accepts, giving what it gives
         assert isinstance(slow, Situation), slow
         assert same(read, slow.given())
-        assert_same_model(facts_module.situation_of_given(read, data), slow)  # Advice.situation, built when read
+        nested = any(facts_module._QUICK_KINDS[name] >= facts_module.NESTED for name in read)
+        source = copy.deepcopy(data) if nested else read  # what Advice keeps to build its situation from
+        assert_same_model(facts_module.situation_of_given(source, data), slow)
         for name, value in data.items():  # containers are new, never the caller's
             if isinstance(value, (dict, list)):
                 assert read[name] is not value
@@ -471,3 +475,49 @@ def test_a_nested_model_that_changes_leaves_the_quick_path(monkeypatch):
     monkeypatch.setitem(shapes, ConfusionMatrix | None, (model, {**config, "str_strip_whitespace": False}, fields,
                                                          validators))  # the config
     assert ConfusionMatrix | None not in facts_module._nested_kinds()
+
+
+def test_a_key_that_cannot_be_compared_is_left_to_pydantic():
+    """The quick readers never raise: a key whose __eq__ raises goes to pydantic, which names the problem."""
+    class Key:
+        def __hash__(self):
+            return hash("tp")
+
+        def __eq__(self, other):
+            raise ZeroDivisionError
+
+    def raised(call, data):
+        try:
+            call(data)
+        except Exception as error:
+            return type(error)
+        return None
+
+    for data in ({"candidates": [{"name": "A", Key(): 1}]}, {"confusion_matrix": {Key(): 1, "fp": 1, "fn": 1, "tn": 1}}):
+        assert facts_module.given_facts(data) is None
+        assert raised(mls.advise, data) is raised(Situation.model_validate, data) is not None  # as before the quick path
+    with pytest.raises(ValidationError, match="Keys should be strings"):
+        mls.advise({"candidates": [{"name": "A", Key(): 1}]})
+
+
+def test_candidates_sharing_one_mapping_of_metrics_meet_the_size_check():
+    """A YAML file can give a thousand candidates one shared mapping of 6,000 metrics (69 KB, six million values
+    written out): the quick reader leaves it to pydantic's expanded-size check, which refuses it at once."""
+    shared = {f"k{n}": 0 for n in range(6_000)}
+    data = {"candidates": {f"c{n}": shared for n in range(1_000)}}
+    assert facts_module.given_facts(data) is None
+    with pytest.raises(ValidationError, match="once its shared parts"):
+        mls.advise(data)
+    one = {"candidates": [{"name": "A", **{f"k{n}": 0 for n in range(facts_module._QUICK_ENTRIES + 1)}}]}
+    assert facts_module.given_facts(one) is None  # one candidate with more metrics than the readers take
+    assert Situation.model_validate(one).candidates[0].metrics["k0"] == 0
+
+
+@pytest.mark.parametrize("data", [
+    {"error_analysis": {"examined": 10}}, {"satisficing": {"t": {"max": 1.0, "min": None}}},
+    {"candidates": [{"name": "A", "errors_by_class": None, "acc": 0.9}], "train_error": None},
+])
+def test_the_nested_models_of_plain_advice_record_what_the_caller_set(data):
+    slow = Situation.model_validate(data)
+    assert_same_model(mls.advise(copy.deepcopy(data)).situation, slow)
+    assert_same_model(mls.advise_many([copy.deepcopy(data)])[0].situation, slow)
