@@ -229,22 +229,34 @@ def _adapter_facts(args: argparse.Namespace, flags: dict[str, Any]) -> dict[str,
     if getattr(args, "mlflow_run", None):
         data.update(_mlflow_facts(args.mlflow_run, args.mlflow_uri))
     if getattr(args, "predictions", None):
-        from .adapters import situation_from_prediction_table
+        from .adapters.predictions import prediction_table_facts
 
-        data.update(situation_from_prediction_table(args.predictions).given())
+        data.update(_given(prediction_table_facts(args.predictions)))
     if getattr(args, "history", None):
-        from .adapters.history import read_history
+        from .adapters.history import history_facts
 
-        reading = read_history(args.history, columns=_column_options(args.columns), log_format=args.history_format)
+        reading = history_facts(args.history, columns=_column_options(args.columns), log_format=args.history_format)
         for note in reading.notes:
             sys.stderr.write(f"mlstrategy: note ({reading.format} log): {note}\n")
-        data.update(reading.situation.given())
+        data.update(_given(reading.facts))
     if getattr(args, "errors", None):
         dev_error = flags.get("dev_error", data.get("dev_error"))
-        from .facts import Situation
+        from .adapters.sheets import error_sheet_facts
 
-        data.update(Situation.from_error_sheet(args.errors, dev_error=dev_error).given())
+        sheet = error_sheet_facts(args.errors)
+        data.update(_given(sheet if dev_error is None else {**sheet, "dev_error": dev_error}))
     return data
+
+
+def _given(facts: dict[str, Any]) -> dict[str, Any]:
+    """The given facts of what an adapter derived, as `Situation.from_any(facts).given()` gives them: read
+    without pydantic when plain (`mlstrategy.plain`), else validated (its error names what is wrong)."""
+    given = given_facts(facts)
+    if given is not None:
+        return given
+    from .facts import Situation
+
+    return Situation.from_any(facts).given()
 
 
 class _NeverRaised(Exception):

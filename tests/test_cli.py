@@ -177,6 +177,32 @@ def test_advise_from_a_predictions_table_history_and_error_sheet(capsys, tmp_pat
     assert code == 0 and data["values"]["ceiling:blurry"] == pytest.approx(0.039)
 
 
+def test_a_predictions_table_and_an_error_sheet_are_advised_without_the_models(tmp_path):
+    """What the adapters derive from a table is plain values: the command needs neither pydantic nor the models
+    (importing them is about half of its start), and advises as the validated situation would."""
+    predictions = tmp_path / "preds.csv"
+    predictions.write_text("set,y_true,y_pred\n" + "train,1,1\n" * 9 + "train,1,0\n" + "dev,1,1\n" * 7 + "dev,0,1\n" * 3)
+    sheet = tmp_path / "errors.csv"
+    sheet.write_text("image,dog,blurry\n" + "\n".join(f"{i},{int(i < 8)},{int(i < 61)}" for i in range(100)))
+    import sys
+
+    argv = ["advise", "--predictions", str(predictions), "--errors", str(sheet), "--human-error", "1%", "--format", "json"]
+    code = ("import io, sys, json, contextlib\nfrom mlstrategy.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            f"    code = main({argv!r})\n"
+            "print(json.dumps([code, 'pydantic' in sys.modules, 'mlstrategy.facts' in sys.modules, "
+            "json.loads(out.getvalue())]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    status, pydantic, models, report = json.loads(done.stdout)
+    assert (status, pydantic, models) == (0, False, False)
+    import mlstrategy as mls  # the validated path, which the report must equal
+    from mlstrategy.adapters import situation_from_error_sheet, situation_from_prediction_table
+
+    derived = situation_from_prediction_table(predictions).given()
+    derived.update(situation_from_error_sheet(sheet, dev_error=derived["dev_error"]).given(), human_error=0.01)
+    assert report == json.loads(mls.advise(mls.Situation.from_any(derived)).to_json())
+
+
 def test_many_situations_as_json_lines(capsys, tmp_path):
     runs = tmp_path / "runs.jsonl"
     runs.write_text('{"human_error": 0.01, "train_error": 0.08, "dev_error": 0.1}\n\n{"train_error": 8}\nnot json\n')

@@ -75,3 +75,35 @@ def test_the_command_lines_log_formats_are_the_readers():
     from mlstrategy.cli import _LOG_FORMATS
 
     assert _LOG_FORMATS == FORMATS
+
+
+@pytest.mark.parametrize("log", ["huggingface", "trainer_state.json", "lightning_metrics.csv", "ultralytics_results.csv",
+                                 "detectron2_metrics.json", "tensorboard_csv"])
+def test_a_training_log_is_advised_without_the_models(log):
+    """The curves and errors read from a log are plain values: the command needs neither pydantic nor the models
+    (importing them is about half of its start), and advises as the validated situation would."""
+    import subprocess
+    import sys
+
+    from mlstrategy import advise
+    from mlstrategy.adapters.history import read_history
+
+    code = ("import io, sys, json, contextlib\nfrom mlstrategy.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.redirect_stderr(io.StringIO()):\n"
+            f"    code = main(['advise', '--history', {str(LOGS / log)!r}, '--format', 'json'])\n"
+            "print(json.dumps([code, 'pydantic' in sys.modules, 'mlstrategy.facts' in sys.modules, "
+            "json.loads(out.getvalue())]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    status, pydantic, models, report = json.loads(done.stdout)
+    assert (status, pydantic, models) == (0, False, False)
+    expected = json.loads(advise(read_history(LOGS / log).situation).to_json())
+    assert report == expected
+
+
+def test_a_log_whose_values_the_models_refuse_says_which(capsys, tmp_path):
+    """A negative loss (a log-likelihood logged as the loss, say) is no curve the fact base takes: the command
+    line still names the field and the allowed range, as pydantic says it."""
+    path = tmp_path / "metrics.csv"
+    path.write_text("epoch,train_loss,val_loss\n0,-0.5,0.9\n1,-0.7,0.8\n")
+    code, _, err = run(capsys, "advise", "--history", str(path))
+    assert code == 2 and "train_curve" in err and "greater than or equal to 0" in err

@@ -14,15 +14,31 @@ are imported only inside the function that needs them.
 """
 from __future__ import annotations
 
-from .history import DroppedCellsWarning, read_history, situation_from_history
-from .predictions import (
-    error_rates,
-    situation_from_estimator,
-    situation_from_prediction_table,
-    situation_from_predictions,
-)
-from .runs import situation_from_runs
-from .sheets import situation_from_error_sheet
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .history import DroppedCellsWarning, read_history, situation_from_history
+    from .predictions import error_rates, situation_from_estimator, situation_from_prediction_table, situation_from_predictions
+    from .runs import situation_from_runs
+    from .sheets import situation_from_error_sheet
+
+_HOME = {"DroppedCellsWarning": "history", "read_history": "history", "situation_from_history": "history",
+         "error_rates": "predictions", "situation_from_estimator": "predictions",
+         "situation_from_prediction_table": "predictions", "situation_from_predictions": "predictions",
+         "situation_from_runs": "runs", "situation_from_error_sheet": "sheets"}
+"""Where each name lives: its module is imported on first use (PEP 562), so that reading a training log from the
+command line (`mlstrategy.adapters.history`) does not import the other adapters, nor the models they build."""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "situation_from_predictions", "situation_from_estimator", "error_rates", "situation_from_history",

@@ -30,10 +30,13 @@ import bisect
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from ..facts import Situation, suggest
+from ..plain import suggest
 from ._common import input_error, join_names, non_finite_cells, to_number
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..facts import Situation
 
 __all__ = ["DroppedCellsWarning", "situation_from_history", "read_history", "HistoryReading", "SPELLINGS", "ROLES"]
 
@@ -145,6 +148,30 @@ def read_history(history: Any, *, columns: Mapping[str, str] | None = None, log_
     >>> reading.situation.dev_error, reading.notes[0][:40]
     (0.3, "'val_acc' is in percent (0-100): divided")
     """
+    from ..facts import Situation
+
+    found = history_facts(history, columns=columns, log_format=log_format)
+    return HistoryReading(Situation.from_any({**found.facts, **facts}), found.format, found.points, found.columns,
+                          found.notes, found.dropped)
+
+
+@dataclass(frozen=True)
+class HistoryFacts:
+    """What `history_facts` read: the facts derived from the history (curves, final errors, the metric) as plain
+    values, not validated yet, and the rest of a `HistoryReading`."""
+
+    facts: dict[str, Any]
+    format: str
+    points: int
+    columns: Mapping[str, str]
+    notes: tuple[str, ...]
+    dropped: Mapping[str, tuple[str, ...]]
+
+
+def history_facts(history: Any, *, columns: Mapping[str, str] | None = None, log_format: str | None = None
+                  ) -> HistoryFacts:
+    """`read_history` without building the Situation: the command line reads the derived facts as plain values
+    (`mlstrategy.plain`), so a training log needs neither pydantic nor the models unless a value needs them."""
     from .logs import read_log
 
     overrides = _overrides(columns or {})
@@ -198,10 +225,9 @@ def read_history(history: Any, *, columns: Mapping[str, str] | None = None, log_
     metric = _named_metric(series, roles)
     if metric and dev_error:
         derived["optimizing_metric"] = metric  # the advice then names the metric its dev error comes from
-    situation = Situation.from_any({**derived, **facts})
-    return HistoryReading(situation, log.format, max(len(train_curve), len(dev_curve)),
-                          {role: name for role, name in roles.items()}, tuple(notes),
-                          {name: tuple(places) for name, places in log.dropped.items()})
+    return HistoryFacts(derived, log.format, max(len(train_curve), len(dev_curve)),
+                        {role: name for role, name in roles.items()}, tuple(notes),
+                        {name: tuple(places) for name, places in log.dropped.items()})
 
 
 # ---------------------------------------------------------------- columns and roles

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from ..facts import Situation, excerpt
+from .._text import excerpt
+
 from ._common import input_error, is_missing, shown
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..facts import Situation
 
 __all__ = ["situation_from_predictions", "situation_from_estimator", "error_rates"]
 
@@ -57,6 +61,14 @@ def situation_from_predictions(train: Any = None, train_dev: Any = None, dev: An
     >>> s.train_error, s.dev_error, s.dev_size
     (0.0, 0.25, 4)
     """
+    from ..facts import Situation
+
+    return Situation.from_any({**prediction_facts(train, train_dev, dev, test, classes=classes), **facts})
+
+
+def prediction_facts(train: Any = None, train_dev: Any = None, dev: Any = None, test: Any = None, *,
+                     classes: Sequence[Any] | None = None) -> dict[str, Any]:
+    """`situation_from_predictions`' errors and sizes as plain values, not validated yet."""
     pairs = {"train": train, "train_dev": train_dev, "dev": dev, "test": test}
     derived: dict[str, Any] = {}
     for name, pair in pairs.items():
@@ -69,7 +81,7 @@ def situation_from_predictions(train: Any = None, train_dev: Any = None, dev: An
     if not derived:
         raise input_error(_TITLE, "sets", "give at least one set as a pair (y_true, y_pred): train=, train_dev=, dev= "
                           "or test=")
-    return Situation.from_any({**derived, **facts})
+    return derived
 
 
 def situation_from_estimator(estimator: Any, train: Any = None, dev: Any = None, train_dev: Any = None,
@@ -317,6 +329,14 @@ def situation_from_prediction_table(table: Any, **facts: Any) -> Situation:
     >>> situation_from_prediction_table(rows).dev_error
     0.5
     """
+    from ..facts import Situation
+
+    return Situation.from_any({**prediction_table_facts(table), **facts})
+
+
+def prediction_table_facts(table: Any) -> dict[str, Any]:
+    """`situation_from_prediction_table`'s errors and sizes as plain values, not validated yet (the command line
+    reads them with `mlstrategy.plain`, so a table needs neither pydantic nor the models unless a value does)."""
     from ._common import read_table
 
     header, rows = read_table(table, what="prediction table", title="predictions")
@@ -346,4 +366,4 @@ def situation_from_prediction_table(table: Any, **facts: Any) -> Situation:
         pairs.setdefault(name, ([], []))
         pairs[name][0].append(row[truth])
         pairs[name][1].append(row[guess])
-    return situation_from_predictions(**pairs, **facts)
+    return prediction_facts(**pairs)

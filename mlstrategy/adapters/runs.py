@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from ..facts import Situation
+if TYPE_CHECKING:  # pragma: no cover
+    from ..facts import Situation
 from ._common import input_error, is_frame, is_path, is_records, join_names, path_kind, read_table, to_number
 
 __all__ = ["situation_from_runs", "run_table_kind", "Runs"]
@@ -45,7 +46,7 @@ def run_table_kind(names: Sequence[str]) -> str | None:
 
 
 @dataclass(frozen=True)
-class Runs(Sequence[Situation]):
+class Runs(Sequence["Situation"]):
     """The situations of a sweep's runs (a Sequence: pass it to `advise_many`), with names and the ranking.
 
     `metric` is what ranks the runs (the dev error when logged, else the table's objective `value`);
@@ -112,7 +113,10 @@ def situation_from_runs(table: Any, *, metric: str | None = None, direction: str
     `value`); `direction` says whether it is minimized (default, as Optuna's) or maximized. Other keywords
     are facts shared by every run (e.g. `human_error=0.01`).
     """
+    from ..facts import Situation
     from .history import _detect, _error, _values, normal
+
+    from_any = Situation.from_any
 
     where = str(table) if is_path(table) else "runs"
     if is_path(table) and path_kind(table, title=_TITLE, what="runs") != "file":
@@ -150,7 +154,7 @@ def situation_from_runs(table: Any, *, metric: str | None = None, direction: str
             if values:
                 derived[fact] = values[-1]
         try:
-            situations.append(Situation.from_any({**derived, **facts}))
+            situations.append(from_any({**derived, **facts}))
         except ValueError as error:
             raise input_error(_TITLE, "runs", f"{where} row {index + 1}: {str(error).splitlines()[-1][:120]}",
                               index + 1) from None

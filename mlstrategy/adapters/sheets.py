@@ -20,10 +20,15 @@ an .xlsx workbook is read with pandas and openpyxl.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from ..facts import Situation, excerpt, suggest
+from .._text import excerpt
+from ..plain import suggest
+
 from ._common import input_error, is_missing, join_names, read_table, shown
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..facts import Situation
 
 __all__ = ["situation_from_error_sheet", "read_mark"]
 
@@ -81,6 +86,18 @@ def situation_from_error_sheet(sheet: Any, dev_error: Any = None, *, categories:
     >>> situation_from_error_sheet(rows, dev_error=0.10).error_analysis.categories
     {'Dog': 2, 'Blurry': 2}
     """
+    from ..facts import Situation
+
+    derived = error_sheet_facts(sheet, categories=categories, mislabeled_column=mislabeled_column, ignore=ignore)
+    if dev_error is not None:
+        derived["dev_error"] = dev_error
+    return Situation.from_any({**derived, **facts})
+
+
+def error_sheet_facts(sheet: Any, *, categories: Sequence[str] | None = None, mislabeled_column: str | None = None,
+                      ignore: Iterable[str] = ()) -> dict[str, Any]:
+    """`situation_from_error_sheet`'s `error_analysis` tally as a plain value, not validated yet (the command line
+    reads it with `mlstrategy.plain`, so a sheet needs neither pydantic nor the models unless a value needs them)."""
     header, rows = read_table(sheet, what="error sheet", title=_TITLE, excel=True)
     if not header:
         raise input_error(_TITLE, "sheet", "the sheet is empty: it needs a header row and one row per examined error")
@@ -122,10 +139,7 @@ def situation_from_error_sheet(sheet: Any, dev_error: Any = None, *, categories:
     tally: dict[str, Any] = {"examined": len(rows), "categories": counts}
     if mislabeled is not None:
         tally["mislabeled"] = mislabeled
-    derived: dict[str, Any] = {"error_analysis": tally}
-    if dev_error is not None:
-        derived["dev_error"] = dev_error
-    return Situation.from_any({**derived, **facts})
+    return {"error_analysis": tally}
 
 
 def _normal(name: str) -> str:
