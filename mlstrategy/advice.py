@@ -125,10 +125,13 @@ def _copy(value: Any) -> Any:
     item tells whether there is anything to copy inside it."""
     kind = type(value)
     if kind is dict:
-        return {key: _copy(item) for key, item in value.items()}
+        return {key: _copy(item) if type(item) in _CONTAINERS else item for key, item in value.items()}
     if kind is list:
-        return [_copy(item) for item in value] if value and type(value[0]) in (dict, list) else list(value)
+        return [_copy(item) for item in value] if value and type(value[0]) in _CONTAINERS else list(value)
     return value
+
+
+_CONTAINERS = (dict, list)
 
 
 class Advice:
@@ -149,11 +152,11 @@ class Advice:
         else:  # the given facts' own containers, as a validated Situation would hold them (advice.inputs shares
             given = trace.inputs if given is None else given  # the trace's, which a caller may change first)
             if source is not None and any(KINDS.get(key, NESTED) >= NESTED for key in given):
-                given = {key: _copy(item) for key, item in source.items()}  # plain values: dicts, lists, scalars
+                given = _copy(source)  # plain values: dicts, lists and scalars
             else:
                 for value in given.values():
                     if type(value) is dict or type(value) is list:
-                        given = {key: _copy(item) for key, item in given.items()}
+                        given = _copy(given)
                         break
             self._given = given
         if settings is not None:
