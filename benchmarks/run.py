@@ -50,6 +50,7 @@ from situations import (  # noqa: E402  (benchmarks/situations.py)
 GAPS = frozenset(peers.GAPS)
 HEAVY = ("matplotlib", "pandas", "numpy", "sklearn", "mlflow")
 CLI_ARGS = ("advise", "--human-error", "1%", "--train-error", "8%", "--dev-error", "10%")
+CLI_HISTORY = ROOT / "tests" / "fixtures" / "logs" / "trainer_state.json"  # a Hugging Face Trainer's own file
 
 # ---------------------------------------------------------------- the plain formulas (tests/reference.py)
 try:
@@ -289,11 +290,11 @@ def callgrind_instructions(who: str, count: int, seed: int) -> float | str:
     return int(found.group(1)) / count
 
 
-def cli_command() -> list[str]:
+def cli_command(*args: str) -> list[str]:
     script = Path(sys.executable).with_name("mlstrategy")
     if script.exists():
-        return [str(script), *CLI_ARGS]
-    return [sys.executable, "-c", "import sys; from mlstrategy.__main__ import main; sys.exit(main())", *CLI_ARGS]
+        return [str(script), *args]
+    return [sys.executable, "-c", "import sys; from mlstrategy.__main__ import main; sys.exit(main())", *args]
 
 
 def compile_package() -> None:
@@ -569,10 +570,26 @@ def main(argv: list[str] | None = None) -> int:
     # ---- command line and import
     table.section("command line and import (fresh processes)")
     compile_package()
-    cli = wall_times(cli_command(), cli_runs)
+    cli = wall_times(cli_command(*CLI_ARGS), cli_runs)
     table.add("CLI: mlstrategy advise (wall time)", f"{statistics.median(cli):.0f}", "",
               f"ms, median of {cli_runs} (min {min(cli):.0f}, max {max(cli):.0f}): "
               f"`mlstrategy {' '.join(CLI_ARGS)}`")
+    import tempfile
+
+    import yaml
+
+    with tempfile.TemporaryDirectory() as folder:  # the user's usual file: every topic, nested parts too
+        situation = Path(folder) / "situation.yaml"
+        situation.write_text(yaml.safe_dump(full[0], sort_keys=False), encoding="utf-8")
+        cli = wall_times(cli_command("advise", str(situation)), cli_runs)
+    table.add("CLI: advise a file with every topic", f"{statistics.median(cli):.0f}", "",
+              f"ms, median of {cli_runs} (min {min(cli):.0f}, max {max(cli):.0f}): `mlstrategy advise situation.yaml`, "
+              "one full situation (candidates, bounds, a tally, curves...)")
+    if CLI_HISTORY.exists():
+        cli = wall_times(cli_command("advise", "--history", str(CLI_HISTORY)), cli_runs)
+        table.add("CLI: advise a training log", f"{statistics.median(cli):.0f}", "",
+                  f"ms, median of {cli_runs} (min {min(cli):.0f}, max {max(cli):.0f}): `mlstrategy advise --history "
+                  "tests/fixtures/logs/trainer_state.json`")
     cumulative, with_import, bare = import_time_ms(cli_runs)
     table.add("import mlstrategy (-X importtime, cumulative)", f"{cumulative:.0f}", "", f"ms, median of {cli_runs}")
     table.add("python -c 'import mlstrategy' (wall)", f"{with_import:.0f}", "",
