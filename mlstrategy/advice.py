@@ -151,13 +151,11 @@ class Advice:
             self.situation = situation
         else:  # the given facts' own containers, as a validated Situation would hold them (advice.inputs shares
             given = trace.inputs if given is None else given  # the trace's, which a caller may change first)
-            if source is not None and any(KINDS.get(key, NESTED) >= NESTED for key in given):
-                given = _copy(source)  # plain values: dicts, lists and scalars
-            else:
-                for value in given.values():
-                    if type(value) is dict or type(value) is list:
-                        given = _copy(given)
-                        break
+            for value in given.values():  # most given facts hold no container: then there is nothing to copy
+                if type(value) is dict or type(value) is list:
+                    nested = source is not None and any(KINDS.get(key, NESTED) >= NESTED for key in given)
+                    given = _copy(source if nested else given)  # plain values: dicts, lists and scalars
+                    break
             self._given = given
         if settings is not None:
             self.settings = settings
