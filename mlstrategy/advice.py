@@ -153,8 +153,10 @@ class Advice:
             given = trace.inputs if given is None else given  # the trace's, which a caller may change first)
             for value in given.values():  # most given facts hold no container: then there is nothing to copy
                 if type(value) is dict or type(value) is list:
-                    nested = source is not None and any(KINDS.get(key, NESTED) >= NESTED for key in given)
-                    given = _copy(source if nested else given)  # plain values: dicts, lists and scalars
+                    if any(KINDS.get(key, NESTED) >= NESTED for key in given):  # plain dicts, lists and scalars
+                        given = _copy(source if source is not None else given)
+                    else:  # mappings of scalars (human levels, tasks): one level
+                        given = {key: dict(item) if type(item) is dict else item for key, item in given.items()}
                     break
             self._given = given
         if settings is not None:
