@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from conftest import advise_in_fresh_process
 from mlstrategy.cli import main
 
 FLAGS = ["--human-error", "1%", "--train-error", "8%", "--dev-error", "10%"]
@@ -184,16 +185,8 @@ def test_a_predictions_table_and_an_error_sheet_are_advised_without_the_models(t
     predictions.write_text("set,y_true,y_pred\n" + "train,1,1\n" * 9 + "train,1,0\n" + "dev,1,1\n" * 7 + "dev,0,1\n" * 3)
     sheet = tmp_path / "errors.csv"
     sheet.write_text("image,dog,blurry\n" + "\n".join(f"{i},{int(i < 8)},{int(i < 61)}" for i in range(100)))
-    import sys
-
-    argv = ["advise", "--predictions", str(predictions), "--errors", str(sheet), "--human-error", "1%", "--format", "json"]
-    code = ("import io, sys, json, contextlib\nfrom mlstrategy.cli import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
-            f"    code = main({argv!r})\n"
-            "print(json.dumps([code, 'pydantic' in sys.modules, 'mlstrategy.facts' in sys.modules, "
-            "json.loads(out.getvalue())]))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-    status, pydantic, models, report = json.loads(done.stdout)
+    status, pydantic, models, report = advise_in_fresh_process(
+        "advise", "--predictions", str(predictions), "--errors", str(sheet), "--human-error", "1%")
     assert (status, pydantic, models) == (0, False, False)
     import mlstrategy as mls  # the validated path, which the report must equal
     from mlstrategy.adapters import situation_from_error_sheet, situation_from_prediction_table

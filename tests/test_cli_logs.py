@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import advise_in_fresh_process
 from mlstrategy.cli import main
 
 LOGS = Path(__file__).parent / "fixtures" / "logs"
@@ -82,19 +83,10 @@ def test_the_command_lines_log_formats_are_the_readers():
 def test_a_training_log_is_advised_without_the_models(log):
     """The curves and errors read from a log are plain values: the command needs neither pydantic nor the models
     (importing them is about half of its start), and advises as the validated situation would."""
-    import subprocess
-    import sys
-
     from mlstrategy import advise
     from mlstrategy.adapters.history import read_history
 
-    code = ("import io, sys, json, contextlib\nfrom mlstrategy.cli import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.redirect_stderr(io.StringIO()):\n"
-            f"    code = main(['advise', '--history', {str(LOGS / log)!r}, '--format', 'json'])\n"
-            "print(json.dumps([code, 'pydantic' in sys.modules, 'mlstrategy.facts' in sys.modules, "
-            "json.loads(out.getvalue())]))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-    status, pydantic, models, report = json.loads(done.stdout)
+    status, pydantic, models, report = advise_in_fresh_process("advise", "--history", str(LOGS / log))
     assert (status, pydantic, models) == (0, False, False)
     expected = json.loads(advise(read_history(LOGS / log).situation).to_json())
     assert report == expected
