@@ -151,3 +151,17 @@ def test_the_demo_needs_no_pydantic_and_its_situation_validates() -> None:
             "demo_situation().given() == m.advise(demo_facts()).inputs)")
     shown = fresh_process(code)
     assert shown.split() == ["0", "False", "True", "True"]
+
+
+def test_the_adapters_package_loads_each_adapter_on_first_use() -> None:
+    """Reading a training log imports neither the other adapters nor the models; the package still lists every
+    name and module (dir, help, tab completion) and gives each on first use, as its eager imports did."""
+    out = fresh_process(
+        "import sys, mlstrategy.adapters.history\n"
+        "print(sorted(m for m in sys.modules if m.startswith('mlstrategy.adapters.') or m == 'mlstrategy.facts'))\n"
+        "import mlstrategy.adapters as A\n"
+        "print(all(n in dir(A) for n in (*A.__all__, 'history', 'predictions', 'runs', 'sheets')))\n"
+        "print(A.sheets.__name__, A.situation_from_runs.__module__)")
+    loaded, listed, found = out.splitlines()
+    assert loaded == "['mlstrategy.adapters._common', 'mlstrategy.adapters.history']"
+    assert listed == "True" and found == "mlstrategy.adapters.sheets mlstrategy.adapters.runs"

@@ -31,13 +31,23 @@ _HOME = {"DroppedCellsWarning": "history", "read_history": "history", "situation
 command line (`mlstrategy.adapters.history`) does not import the other adapters, nor the models they build."""
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{home}", __name__), name)
-    globals()[name] = value
-    return value
+_MODULES = ("history", "logs", "predictions", "runs", "sheets", "mlflow")
+"""The adapters' modules, attributes of the package as an eager import made them."""
+
+if not TYPE_CHECKING:  # type checkers read the imports above (a misspelt name stays an error there)
+    def __getattr__(name: str) -> Any:
+        if name in _MODULES:
+            return import_module(f".{name}", __name__)  # the import sets it on the package
+        home = _HOME.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(f".{home}", __name__), name)
+        globals()[name] = value
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME, *_MODULES})
 
 
 __all__ = [
