@@ -29,7 +29,7 @@ from .inference.compile import CompiledKnowledge
 from .inference.engine import Firing, Trace
 from .inference.plan import STEPS, plan_items, rank_diagnoses, rank_questions, rationale
 from .knowledge.catalog import ACTIONS, DIAGNOSES
-from .plain import KINDS, NESTED, SETTINGS_DEFAULTS, suggest
+from .plain import SETTINGS_DEFAULTS, holds_nested, suggest
 
 __all__ = ["Advice", "Diagnosis", "Action", "Reason", "MissingFact", "STEPS"]
 
@@ -153,7 +153,7 @@ class Advice:
             given = trace.inputs if given is None else given  # the trace's, which a caller may change first)
             for value in given.values():  # most given facts hold no container: then there is nothing to copy
                 if type(value) is dict or type(value) is list:
-                    if any(KINDS.get(key, NESTED) >= NESTED for key in given):  # plain dicts, lists and scalars
+                    if holds_nested(given):  # plain dicts, lists and scalars
                         given = _copy(source if source is not None else given)
                     else:  # mappings of scalars (human levels, tasks): one level
                         given = {key: dict(item) if type(item) is dict else item for key, item in given.items()}

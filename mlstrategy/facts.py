@@ -35,7 +35,7 @@ from ._text import one_line as _one_line
 from .files import (  # noqa: F401
     MAX_FILE_BYTES, MAX_YAML_BYTES, DuplicateKey, load_json, load_mapping, load_yaml, yaml_limit,
 )
-from .plain import FACT_GROUPS, given_facts, parse_text_value, suggest  # noqa: F401
+from .plain import FACT_GROUPS, given_facts, holds_nested, parse_text_value, suggest  # noqa: F401
 from .plain import BOOL, CHOICE, COUNT, COUNTS, FRACTION, FRACTIONS, LABEL, MAX_ENTRIES, NESTED
 from .plain import BOUNDS, CANDIDATES, CONFUSION, CURVE, NAMES, TALLY, WEIGHTS
 
@@ -652,24 +652,23 @@ def _quick_kinds() -> tuple[dict[str, int], dict[str, Any]]:
     mappings: dict[Any, int] = {dict[Label, Fraction] | None: _QUICK_FRACTIONS, dict[Label, Count] | None: _QUICK_COUNTS}
     nested = _nested_kinds()
     at_least_one = FieldInfo.from_field(None, min_length=1).metadata
+    # what a field's quick reader restates besides its type: its field validators and its constraints (the
+    # candidates' reader reads the mapping form, refuses duplicate names and needs one candidate at least)
+    restated: dict[str, tuple[set[str], list[Any]]] = {
+        "candidates": ({"_candidates_by_name", "_unique_candidates"}, at_least_one)}
     for name, info in Situation.model_fields.items():
-        if ("*" in validated or info.exclude or info.alias is not None
-                or info.validation_alias is not None or info.serialization_alias is not None):
+        own_validators, own_metadata = restated.get(name, (set(), []))
+        if ("*" in validated or validated.get(name, set()) != own_validators or info.exclude
+                or info.alias is not None or info.validation_alias is not None or info.serialization_alias is not None):
             continue
         annotation, metadata = info.annotation, info.metadata
-        if name in validated:  # only the candidates' own two validators, which the quick reader restates
-            if (name, annotation, metadata, validated[name]) == ("candidates", Candidates | None, at_least_one,
-                                                                  {"_candidates_by_name", "_unique_candidates"}):
-                if Candidates | None in nested:
-                    kinds[name] = nested[Candidates | None]
-            continue
         inner = [arg for arg in get_args(annotation) if arg is not type(None)]
         if not metadata and annotation in simple:
             kinds[name] = simple[annotation]
         elif annotation in mappings and metadata in ([], at_least_one):
             kinds[name] = mappings[annotation]
             extra[name] = 1 if metadata else 0
-        elif not metadata and annotation in nested and annotation != Candidates | None:
+        elif annotation in nested and metadata == own_metadata:
             kinds[name] = nested[annotation]
         elif (not metadata and len(inner) == 1 and typing.get_origin(inner[0]) is Literal
               and all(type(choice) is str for choice in get_args(inner[0]))):
@@ -736,7 +735,7 @@ def _quick_situation(base: dict[str, Any]) -> tuple[Situation, dict[str, Any]] |
     """The Situation that `Situation.model_validate(base)` returns, and its given() facts, when `plain.given_facts`
     reads every value (see `mlstrategy.plain`); otherwise None, and pydantic reads the input."""
     given = given_facts(base)
-    if given is None or any(_QUICK_KINDS[key] >= NESTED for key in given):
+    if given is None or holds_nested(given):
         return None  # a nested part is a model: pydantic builds it from the input at once (as fast as from `given`)
     return situation_of_given(given, base), given
 
@@ -745,7 +744,7 @@ def situation_of_given(given: dict[str, Any], base: Any = None) -> Situation:
     """The Situation holding the given facts that `plain.given_facts` read, built as `model_construct` builds one
     (no validation: they were checked); `base` is the input they were read from (its keys are the fields set).
     With a nested part, `given` is validated instead: pass the input itself (a copy), as `Advice` keeps it."""
-    if any(_QUICK_KINDS.get(key, NESTED) >= NESTED for key in given):  # nested parts are models of their own:
+    if holds_nested(given):  # nested parts are models of their own:
         # pydantic builds them, from the caller's input as Advice keeps it (then the nested models record what the
         # caller set), else from the given facts (the same values; a tally's defaults then count as set)
         situation = Situation.model_validate(given)

@@ -22,7 +22,7 @@ from typing import Any
 
 from . import _model_table as _table
 
-__all__ = ["FACT_GROUPS", "SITUATION_FIELDS", "SETTINGS_DEFAULTS", "FRACTION_FIELDS", "FACT_HELP", "given_facts",
+__all__ = ["FACT_GROUPS", "SITUATION_FIELDS", "SETTINGS_DEFAULTS", "FRACTION_FIELDS", "FACT_HELP", "given_facts", "holds_nested",
            "default_setting_fields", "parse_text_value", "suggest", "fraction_text"]
 
 SITUATION_FIELDS: tuple[str, ...] = _table.SITUATION_FIELDS
@@ -168,11 +168,23 @@ def _plain_number(value: Any) -> float | None:
 
 
 def _plain_counts(value: Any, high: int = MAX_COUNT) -> dict[str, int] | None:
-    """A new dict of plain labels to whole numbers in [0, high] (a tally's categories), or None."""
+    """A new dict of at most MAX_ENTRIES plain labels to whole numbers in [0, high] (tasks, a tally's
+    categories), or None."""
     if type(value) is not dict or len(value) > MAX_ENTRIES:
         return None
     for label, item in value.items():
         if not _plain_label(label) or not _plain_int(item, 0, high):
+            return None
+    return dict(value)
+
+
+def _plain_fractions(value: Any) -> dict[str, float] | None:
+    """A new dict of at most MAX_ENTRIES plain labels to floats in [0, 1] (human levels, errors by class), or
+    None ("8%" in a mapping is left to pydantic)."""
+    if type(value) is not dict or len(value) > MAX_ENTRIES:
+        return None
+    for label, item in value.items():
+        if not _plain_label(label) or type(item) is not float or not 0.0 <= item <= 1.0:  # NaN fails the comparison
             return None
     return dict(value)
 
@@ -197,12 +209,10 @@ def _candidate(value: Any) -> dict[str, Any] | None:
     out: dict[str, Any] = {"name": value["name"]}
     errors = value.get("errors_by_class")
     if errors is not None:
-        if type(errors) is not dict or len(errors) > MAX_ENTRIES:
+        errors = _plain_fractions(errors)
+        if errors is None:
             return None
-        for label, item in errors.items():
-            if not _plain_label(label) or type(item) is not float or not 0.0 <= item <= 1.0:
-                return None
-        out["errors_by_class"] = dict(errors)
+        out["errors_by_class"] = errors
     if len(value) - 1 - ("errors_by_class" in value) > MAX_ENTRIES:  # metrics, besides the name and errors by class
         return None
     for metric, number in value.items():
@@ -318,6 +328,12 @@ def _names(value: Any) -> list[str] | None:
     return list(value)
 
 
+def holds_nested(facts: Any) -> bool:
+    """Whether given facts (or the input they were read from) hold a nested part: a model of its own, which only
+    pydantic builds (an unknown name counts as one)."""
+    return any(KINDS.get(key, NESTED) >= NESTED for key in facts)
+
+
 _NESTED = {CONFUSION: _confusion_matrix, CANDIDATES: _candidates, BOUNDS: _bounds, TALLY: _tally, WEIGHTS: _weights,
            CURVE: _curve, NAMES: _names}
 """Each nested kind's reader: the value as `Situation.given()` writes it (new containers), or None where pydantic
@@ -363,18 +379,12 @@ def given_facts(base: dict[str, Any]) -> dict[str, Any] | None:
         elif kind == CHOICE:
             if type(value) is not str or value not in extra[key]:
                 return None
-        elif kind < NESTED:  # a mapping of labels to fractions or to counts
-            if type(value) is not dict or not extra[key] <= len(value) <= MAX_ENTRIES:
+        elif kind < NESTED:  # a mapping of labels to fractions or to counts (of at least its minimum length)
+            if type(value) is not dict or len(value) < extra[key]:
                 return None
-            for label, item in value.items():
-                if not _plain_label(label):
-                    return None
-                if kind == FRACTIONS:
-                    if type(item) is not float or not 0.0 <= item <= 1.0:
-                        return None
-                elif type(item) is not int or not 0 <= item <= MAX_COUNT:
-                    return None
-            value = dict(value)
+            value = _plain_fractions(value) if kind == FRACTIONS else _plain_counts(value)
+            if value is None:
+                return None
         else:
             try:
                 value = _NESTED[kind](value)
